@@ -1,0 +1,26 @@
+// Optimizer steps over flat parameter arrays, with PyTorch's semantics (torch.optim.Adam, torch.optim.RMSprop).
+// They work on any flat array, so compressed (CSR) layers update their kept values in place with moments of the
+// same length.
+#pragma once
+#include <cstdint>
+
+namespace prunerl {
+
+struct AdamConfig {
+  float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+};
+// step is the 1-based step count after this update (bias corrections use it).
+//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  p −= lr · (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + eps)
+void adamStepReference(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
+void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
+
+struct RmspropConfig {
+  float lr = 1e-2f, alpha = 0.99f, eps = 1e-8f;
+  bool centered = false;
+};
+//   sq = α·sq + (1−α)·g²;  centered: ga = α·ga + (1−α)·g, avg = sqrt(sq − ga²) + eps; else avg = sqrt(sq) + eps
+//   p −= lr · g / avg        (eps added after the square root, as PyTorch and the MinAtar reference)
+void rmspropStepReference(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c);
+void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c);
+
+}  // namespace prunerl

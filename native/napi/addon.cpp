@@ -1,0 +1,27 @@
+// The whole export list of the prunerl addon; each register* lives in the binding file of its concept.
+#include <napi.h>
+
+#include "napi/tensor_binding.h"
+
+namespace prunerl::napi {
+void registerSystem(Napi::Env env, Napi::Object exports);     // system_binding.cpp
+void registerLinear(Napi::Env env, Napi::Object exports);     // linear_binding.cpp: gemm, masked, CSR
+void registerPrune(Napi::Env env, Napi::Object exports);      // prune_binding.cpp
+void registerTrainOps(Napi::Env env, Napi::Object exports);   // train_ops_binding.cpp: losses, rows, optim, elementwise
+void registerConv(Napi::Env env, Napi::Object exports);       // conv_binding.cpp: conv2d, max-pool
+void registerNetwork(Napi::Env env, Napi::Object exports);    // network_binding.cpp
+}  // namespace prunerl::napi
+
+static Napi::Object init(Napi::Env env, Napi::Object exports) {
+  using namespace prunerl::napi;
+  TensorWrap::init(env, exports);
+  registerSystem(env, exports);
+  registerLinear(env, exports);
+  registerPrune(env, exports);
+  registerTrainOps(env, exports);
+  registerConv(env, exports);
+  registerNetwork(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(prunerl, init)

@@ -1,0 +1,221 @@
+// The one file that loads the native addon and gives it types. Everything else imports from here.
+// Contracts: every function is synchronous; wrong types throw TypeError, wrong values RangeError, in the format
+// "Expected <what> for <name> but received <what it got>". Outputs are fresh arrays unless marked "in place".
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type DType = 'float32' | 'int32' | 'uint8';
+export type SimdLevel = 'portable' | 'avx2' | 'avx512';
+
+/** A native tensor that owns its memory; `data` is a view of it (no copy). */
+export interface NativeTensor {
+  readonly dtype: DType;
+  readonly shape: number[];
+  readonly size: number;
+  readonly data: Float32Array | Int32Array | Uint8Array;
+  readonly disposed: boolean;
+  dispose(): void;
+}
+
+/** Native CSR matrix W[rows, cols] (rows = output features). */
+export interface NativeCsrMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly nnz: number;
+  readonly disposed: boolean;
+  /** Copies of the structure and values. */
+  rowPtr(): Int32Array;
+  colIdx(): Int32Array;
+  values(): Float32Array;
+  toDense(): Float32Array;
+  dispose(): void;
+}
+
+export interface GemmOptions {
+  m: number; n: number; k: number;
+  transA?: boolean; transB?: boolean;
+  alpha?: number; beta?: number;
+}
+export interface LinearShape { batch: number; inFeatures: number; outFeatures: number }
+export interface Conv2dShape {
+  batch: number; height: number; width: number; inChannels: number; outChannels: number;
+  kernel: number; stride?: number; padding?: number;
+}
+export interface Pool2dShape {
+  batch: number; height: number; width: number; channels: number;
+  kernel: number; stride?: number; padding?: number;
+}
+export interface LossResult { loss: number; grad: Float32Array }
+export interface AdamOptions { lr: number; beta1: number; beta2: number; eps: number; step: number }
+export interface RmspropOptions { lr: number; alpha: number; eps: number; centered: boolean }
+export type PruneScope = 'layer' | 'global';
+
+/** Layer specs for the native Network; activations are NHWC for conv stacks, [batch, features] for linear. */
+export type LayerSpec =
+  | { type: 'linear'; out: number }
+  | { type: 'conv2d'; out: number; kernel: number; stride?: number; padding?: number }
+  | { type: 'relu' }
+  | { type: 'flatten' }
+  | { type: 'maxpool2d'; kernel: number; stride?: number; padding?: number }
+  | { type: 'residual'; body: LayerSpec[] };
+
+export type Representation = 'dense' | 'masked' | 'csr';
+export type RepresentationPolicy = 'auto' | Representation;
+export type OptimizerSpec =
+  | { type: 'adam'; lr: number; beta1?: number; beta2?: number; eps?: number }
+  | { type: 'rmsprop'; lr: number; alpha?: number; eps?: number; centered?: boolean }
+  | { type: 'sgd'; lr: number };
+
+/** One weight layer (conv2d or linear) of a Network, in construction order. */
+export interface ParamInfo {
+  index: number;
+  kind: 'linear' | 'conv2d';
+  /** linear: [out, in]; conv2d: [outC, kH, kW, inC] */
+  shape: number[];
+  size: number;
+  /** weights kept (mask 1) */
+  kept: number;
+  representation: Representation;
+}
+
+export interface NativeNetwork {
+  readonly inputShape: number[];
+  readonly outputSize: number;
+  readonly disposed: boolean;
+  /** Forward pass for a batch; x has batch·prod(inputShape) entries. Keeps activations for backward(). */
+  forward(x: Float32Array, batch: number): Float32Array;
+  /** Backward pass of the last forward(); dOut has batch·outputSize entries. Overwrites the gradients. */
+  backward(dOut: Float32Array): void;
+  setOptimizer(spec: OptimizerSpec): void;
+  /** One optimizer step with the current gradients; pruned weights stay zero. */
+  step(): void;
+  params(): ParamInfo[];
+  getWeight(index: number): Float32Array;
+  setWeight(index: number, w: Float32Array): void;
+  getBias(index: number): Float32Array;
+  setBias(index: number, b: Float32Array): void;
+  getMask(index: number): Uint8Array;
+  /** Sets a layer's mask (weights at 0-entries become 0, never regrow); representation re-chosen. */
+  setMask(index: number, mask: Uint8Array): void;
+  getWeightGrad(index: number): Float32Array;
+  getBiasGrad(index: number): Float32Array;
+  /** Magnitude-prune each layer to its own sparsity (null: leave it). */
+  pruneLayers(sparsities: (number | null)[]): { thresholds: number[]; pruned: number };
+  /** Magnitude-prune the chosen layers together to one global sparsity. */
+  pruneGlobal(sparsity: number, layers: number[]): { thresholds: number[]; pruned: number };
+  setRepresentationPolicy(policy: RepresentationPolicy): void;
+  /** Copies weights, biases, masks (not optimizer state) from a network of the same spec: the target-network sync. */
+  copyFrom(other: NativeNetwork): void;
+  /** Output of every activation layer (ReLU) of the last forward, for dormant-neuron and srank metrics. */
+  activations(): Float32Array[];
+  /** Optimizer state as named flat arrays (dense layout) and the step count, for checkpoints. */
+  getOptimizerState(): { step: number; tensors: Float32Array[] };
+  setOptimizerState(state: { step: number; tensors: Float32Array[] }): void;
+  dispose(): void;
+}
+
+export interface NativeAddon {
+  Tensor: new (dtype: DType, shape: number[]) => NativeTensor;
+  Network: new (spec: LayerSpec[], inputShape: number[], seed: number) => NativeNetwork;
+
+  threadCount(): number;
+  simdLevel(): SimdLevel;
+  supportedSimdLevels(): SimdLevel[];
+  setSimdLevel(level: SimdLevel): void;
+  buildInfo(): { cuda: boolean; napiVersion: number };
+
+  // dense, masked and CSR linear algebra (linear_binding.cpp)
+  /** In place on c: c = alpha·op(a)·op(b) + beta·c (row-major). */
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, options: GemmOptions): void;
+  gemmReference(a: Float32Array, b: Float32Array, c: Float32Array, options: GemmOptions): void;
+  /** y = x·wᵀ */
+  matmul(x: Float32Array, w: Float32Array, shape: LinearShape): Float32Array;
+  maskedMatmul(x: Float32Array, w: Float32Array, mask: Uint8Array, shape: LinearShape): Float32Array;
+  toCsr(w: Float32Array, mask: Uint8Array | null, rows: number, cols: number): NativeCsrMatrix;
+  spmm(x: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
+  spmmReference(x: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
+  /** dx = dy·W */
+  spmmInputGrad(dy: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
+  spmmInputGradReference(dy: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
+  /** dValues[j] = Σ_b dy[b,row_j]·x[b,col_j] */
+  sddmm(dy: Float32Array, x: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
+  sddmmReference(dy: Float32Array, x: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
+
+  // pruning (prune_binding.cpp)
+  magnitudePrune(weights: Float32Array[], masks: Uint8Array[], sparsity: number, scope: PruneScope):
+    { thresholds: number[]; pruned: number };
+  magnitudePruneReference(weights: Float32Array[], masks: Uint8Array[], sparsity: number, scope: PruneScope):
+    { thresholds: number[]; pruned: number };
+  /** k-th smallest |w| (0-based), O(n) */
+  kthSmallestAbs(w: Float32Array, k: number): number;
+
+  // training ops (train_ops_binding.cpp)
+  huberLoss(pred: Float32Array, target: Float32Array, delta: number): LossResult;
+  mseLoss(pred: Float32Array, target: Float32Array): LossResult;
+  softmaxCrossEntropy(logits: Float32Array, target: Float32Array, rows: number, atoms: number,
+                      weights?: Float32Array | null): LossResult & { perRow: Float32Array };
+  argmaxRows(q: Float32Array, rows: number, cols: number): Int32Array;
+  maxRows(q: Float32Array, rows: number, cols: number): Float32Array;
+  gatherRows(q: Float32Array, index: Int32Array, rows: number, cols: number): Float32Array;
+  softmaxRows(x: Float32Array, rows: number, cols: number): Float32Array;
+  /** In place on params, m, v. */
+  adamStep(params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, options: AdamOptions): void;
+  adamStepReference(params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array,
+                    options: AdamOptions): void;
+  /** In place on params, squareAvg and gradAvg (gradAvg required when centered). */
+  rmspropStep(params: Float32Array, grads: Float32Array, squareAvg: Float32Array, gradAvg: Float32Array | null,
+              options: RmspropOptions): void;
+  rmspropStepReference(params: Float32Array, grads: Float32Array, squareAvg: Float32Array,
+                       gradAvg: Float32Array | null, options: RmspropOptions): void;
+  relu(x: Float32Array): Float32Array;
+  reluBackward(y: Float32Array, dy: Float32Array): Float32Array;
+  /** In place on y: y[r,c] += bias[c] */
+  biasAdd(y: Float32Array, bias: Float32Array, rows: number, cols: number): void;
+  biasGrad(dy: Float32Array, rows: number, cols: number): Float32Array;
+
+  // convolution and pooling, NHWC (conv_binding.cpp)
+  conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, shape: Conv2dShape): Float32Array;
+  conv2dForwardReference(x: Float32Array, w: Float32Array, bias: Float32Array | null, shape: Conv2dShape): Float32Array;
+  conv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, shape: Conv2dShape):
+    { dx: Float32Array; dw: Float32Array; db: Float32Array };
+  conv2dBackwardReference(x: Float32Array, w: Float32Array, dy: Float32Array, shape: Conv2dShape):
+    { dx: Float32Array; dw: Float32Array; db: Float32Array };
+  maxPool2dForward(x: Float32Array, shape: Pool2dShape): { y: Float32Array; argmax: Int32Array };
+  maxPool2dBackward(dy: Float32Array, argmax: Int32Array, inputSize: number): Float32Array;
+}
+
+function candidatePaths(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = resolve(here, '..');
+  const fromEnv = process.env.PRUNERL_ADDON ? [resolve(process.env.PRUNERL_ADDON)] : [];
+  return [
+    ...fromEnv,
+    join(root, 'build', 'Release', 'prunerl.node'),
+    join(root, 'build', 'Debug', 'prunerl.node'),
+    join(root, 'build', 'prunerl.node'),
+  ];
+}
+
+function loadAddon(): NativeAddon {
+  const require = createRequire(import.meta.url);
+  const tried: string[] = [];
+  for (const path of candidatePaths()) {
+    if (!existsSync(path)) {
+      tried.push(`${path} (not found)`);
+      continue;
+    }
+    try {
+      return require(path) as NativeAddon;
+    } catch (err) {
+      tried.push(`${path} (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  throw new Error(
+    'prunerl: the native addon is not built. Run `npm run build:native` (CMake, via cmake-js) or ' +
+      '`npm run build:gyp` (node-gyp, CPU only) in the prunerl package directory. Tried: ' + tried.join('; '),
+  );
+}
+
+export const native: NativeAddon = loadAddon();
