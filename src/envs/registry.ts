@@ -1,0 +1,43 @@
+// Environment registry: ids such as 'CartPole-v1' or 'minatar/breakout' map to factories.
+// Optional packages (the GPL MinAtar port) register themselves when imported; makeEnv imports them on demand
+// so that `--env minatar/breakout` works whenever @prunerl/minatar is installed, and the core never depends on it.
+import type { Env, EnvFactory, EnvOptions } from './env.js';
+
+const factories = new Map<string, EnvFactory>();
+
+/** Optional packages that provide env families, by id prefix. */
+const providers: Record<string, { module: string; install: string }> = {
+  'minatar/': { module: '@prunerl/minatar', install: 'npm install @prunerl/minatar' },
+};
+
+export function registerEnv(id: string, factory: EnvFactory): void {
+  factories.set(id, factory);
+}
+
+export function registeredEnvs(): string[] {
+  return [...factories.keys()].sort();
+}
+
+export async function makeEnv(id: string, options?: EnvOptions): Promise<Env> {
+  if (!factories.has(id)) await loadProvider(id);
+  const factory = factories.get(id);
+  if (!factory) {
+    throw new RangeError(`Expected a registered environment for env but received '${id}'; known: ${registeredEnvs().join(', ')}`);
+  }
+  return factory(options);
+}
+
+async function loadProvider(id: string): Promise<void> {
+  const prefix = Object.keys(providers).find((p) => id.startsWith(p));
+  if (!prefix) return;
+  const { module, install } = providers[prefix];
+  try {
+    const mod = (await import(module)) as { register?: (register: typeof registerEnv) => void };
+    mod.register?.(registerEnv);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new RangeError(`Environment '${id}' needs the optional package ${module}: run \`${install}\``);
+    }
+    throw err;
+  }
+}
