@@ -1,0 +1,43 @@
+// A layer of a native Network. Activations are NHWC ([batch, h, w, c]) for conv stacks and [batch, features]
+// for linear ones; each layer is told its input shape at construction and fixes its output shape.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace prunerl {
+
+struct ActShape {
+  int64_t h = 1, w = 1, c = 0;
+  bool spatial = false;  // [h, w, c] image (conv/pool allowed) vs [c] features (linear allowed)
+  int64_t size() const { return h * w * c; }
+  bool operator==(const ActShape& o) const { return h == o.h && w == o.w && c == o.c && spatial == o.spatial; }
+  std::string str() const;
+};
+
+class WeightLayer;
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  const ActShape& inputShape() const { return in_; }
+  const ActShape& outputShape() const { return out_; }
+  virtual const char* name() const = 0;
+
+  // y[batch, out] from x[batch, in]. Layers may keep what backward needs (patches, argmax).
+  virtual void forward(const float* x, int64_t batch, float* y) = 0;
+  // Gradients of the last forward: stores weight gradients, writes dx unless dx is null (not needed).
+  virtual void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) = 0;
+
+  virtual void collectWeightLayers(std::vector<WeightLayer*>& out) {}
+  // Activation outputs worth inspecting (ReLU outputs), in order; filled after a forward.
+  virtual void collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const {}
+
+ protected:
+  ActShape in_, out_;
+};
+
+using LayerPtr = std::unique_ptr<Layer>;
+
+}  // namespace prunerl

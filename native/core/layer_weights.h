@@ -1,0 +1,72 @@
+// The weights of one linear or conv layer viewed as a matrix W[rows = out, cols = fan-in], in whichever
+// representation (dense, masked, CSR) suits their density, with the gradient and optimizer state that go with the
+// stored values. Everything outside this class sees the same three products (Y = X·Wᵀ, dX = dY·W, dW at kept
+// positions) and the same flat parameter array for the optimizer, whatever the representation.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/representation.h"
+#include "cpu/csr.h"
+
+namespace prunerl {
+
+class LayerWeights {
+ public:
+  static constexpr int kStateSlots = 2;  // optimizer moments per parameter (Adam m, v; RMSProp square, grad avg)
+
+  LayerWeights(int64_t rows, int64_t cols);
+
+  int64_t rows() const { return rows_; }
+  int64_t cols() const { return cols_; }
+  int64_t size() const { return rows_ * cols_; }
+  int64_t kept() const;
+  Representation representation() const { return representation_; }
+
+  // Dense views (materialised for CSR).
+  void copyDense(float* out) const;
+  void copyMask(uint8_t* out) const;
+  void copyDenseGrad(float* out) const;
+  // Replaces the weights; entries whose mask is 0 are forced to 0 (pruned weights never regrow).
+  void setDense(const float* w);
+  // Replaces the mask and the weights in one go (weights at mask 0 become 0); optimizer state of newly masked
+  // entries is dropped. The representation is re-chosen with `policy`.
+  void rebuild(const float* w, const uint8_t* mask, RepresentationPolicy policy);
+  void setPolicy(RepresentationPolicy policy);
+
+  // Y[batch,rows] = X[batch,cols] · Wᵀ
+  void forward(const float* X, int64_t batch, float* Y) const;
+  // dX[batch,cols] = dY[batch,rows] · W
+  void inputGrad(const float* dY, int64_t batch, float* dX) const;
+  // Stores the gradient of the stored values: dW = dYᵀ·X (dense) or at kept positions only (CSR, SDDMM).
+  void weightGrad(const float* dY, const float* X, int64_t batch);
+
+  // The flat parameter array the optimizer updates, its gradient and state, all of paramCount() entries.
+  float* params();
+  float* grads() { return grad_.data(); }
+  float* state(int slot) { return state_[slot].data(); }
+  int64_t paramCount() const;
+  void ensureState(int slots);  // allocates (zeroed) optimizer state for `slots` moments
+  // Optimizer state in the dense layout (zeros at pruned positions), for checkpoints.
+  std::vector<float> denseState(int slot) const;
+  void setDenseState(int slot, const float* dense);
+  // After an optimizer step: pruned entries back to exactly 0 (masked representation).
+  void afterStep();
+
+ private:
+  void toRepresentation(Representation r);
+  std::vector<float> expandToDense(const std::vector<float>& packed) const;   // CSR order -> dense
+  std::vector<float> packFromDense(const std::vector<float>& dense) const;     // dense -> current layout
+
+  int64_t rows_, cols_;
+  Representation representation_ = Representation::Dense;
+  RepresentationPolicy policy_ = RepresentationPolicy::Auto;
+  std::vector<float> dense_;    // Dense/Masked: W[rows, cols]
+  std::vector<uint8_t> mask_;   // Masked: 1 = kept; empty otherwise
+  CsrMatrix csr_;               // Csr: the kept weights
+  std::vector<float> grad_;     // paramCount()
+  std::vector<float> state_[kStateSlots];
+  int stateSlots_ = 0;
+};
+
+}  // namespace prunerl

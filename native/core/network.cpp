@@ -1,0 +1,213 @@
+#include "core/network.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/errors.h"
+#include "core/residual_layer.h"
+#include "core/shape_layers.h"
+
+namespace prunerl {
+namespace {
+
+void build(Sequential& seq, const std::vector<LayerSpec>& spec, const std::string& path) {
+  for (size_t i = 0; i < spec.size(); ++i) {
+    const LayerSpec& s = spec[i];
+    const ActShape in = seq.outputShape();
+    const std::string where = path + "[" + std::to_string(i) + "]";
+    try {
+      if (s.type == "linear") {
+        seq.add(std::make_unique<LinearLayer>(in, s.out));
+      } else if (s.type == "conv2d") {
+        seq.add(std::make_unique<Conv2dLayer>(in, s.out, s.kernel, s.stride, s.padding));
+      } else if (s.type == "relu") {
+        seq.add(std::make_unique<ReluLayer>(in));
+      } else if (s.type == "flatten") {
+        seq.add(std::make_unique<FlattenLayer>(in));
+      } else if (s.type == "maxpool2d") {
+        seq.add(std::make_unique<MaxPool2dLayer>(in, s.kernel, s.stride, s.padding));
+      } else if (s.type == "residual") {
+        Sequential body(in);
+        build(body, s.body, where + ".body");
+        seq.add(std::make_unique<ResidualLayer>(std::move(body)));
+      } else {
+        throw RangeError("Expected one of linear, conv2d, relu, flatten, maxpool2d, residual for " + where +
+                         ".type but received '" + s.type + "'");
+      }
+    } catch (const RangeError& e) {
+      std::string msg = e.what();
+      if (msg.find(where) == std::string::npos) msg = where + ": " + msg;
+      throw RangeError(msg);
+    }
+  }
+}
+
+}  // namespace
+
+Network::Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed) : root_(input) {
+  build(root_, spec, "spec");
+  root_.collectWeightLayers(weightLayers_);
+  Rng rng(seed);
+  for (WeightLayer* layer : weightLayers_) layer->initialise(rng);
+}
+
+WeightLayer& Network::weightLayer(int64_t index) {
+  if (index < 0 || index >= static_cast<int64_t>(weightLayers_.size()))
+    throw RangeError("Expected a weight layer index in [0, " + std::to_string(weightLayers_.size()) +
+                     ") for index but received " + std::to_string(index));
+  return *weightLayers_[static_cast<size_t>(index)];
+}
+
+const float* Network::forward(const float* x, int64_t batch) { return root_.forward(x, batch); }
+
+void Network::backward(const float* dOut) { root_.backward(dOut, nullptr); }
+
+void Network::setOptimizer(const OptimizerSpec& spec) {
+  optimizer_ = spec;
+  hasOptimizer_ = true;
+  step_ = 0;
+  const int slots = spec.stateSlots();
+  for (WeightLayer* l : weightLayers_) {
+    l->weights.ensureState(slots);
+    for (int s = 0; s < LayerWeights::kStateSlots; ++s) l->biasState[s].assign(s < slots ? l->bias.size() : 0, 0.0f);
+  }
+}
+
+void Network::step() {
+  if (!hasOptimizer_) throw RangeError("Expected setOptimizer() before step() on this network");
+  ++step_;
+  for (WeightLayer* l : weightLayers_) {
+    LayerWeights& w = l->weights;
+    applyOptimizer(optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.paramCount(), step_);
+    w.afterStep();
+    applyOptimizer(optimizer_, l->bias.data(), l->biasGrad.data(), l->biasState[0].data(), l->biasState[1].data(),
+                   static_cast<int64_t>(l->bias.size()), step_);
+  }
+}
+
+PruneResult Network::prune(const std::vector<int64_t>& layers, const std::vector<double>& sparsities,
+                           PruneScope scope, double globalSparsity) {
+  // Materialise the chosen layers densely, prune with the shared kernel, then let each layer re-choose its
+  // representation (dropping the optimizer state of what was pruned).
+  std::vector<std::vector<float>> w(layers.size());
+  std::vector<std::vector<uint8_t>> m(layers.size());
+  for (size_t i = 0; i < layers.size(); ++i) {
+    LayerWeights& lw = weightLayer(layers[i]).weights;
+    w[i].resize(static_cast<size_t>(lw.size()));
+    m[i].resize(static_cast<size_t>(lw.size()));
+    lw.copyDense(w[i].data());
+    lw.copyMask(m[i].data());
+  }
+  PruneResult total;
+  if (scope == PruneScope::Global) {
+    std::vector<PruneTarget> targets;
+    for (size_t i = 0; i < layers.size(); ++i) targets.push_back({w[i].data(), m[i].data(), static_cast<int64_t>(w[i].size())});
+    total = magnitudePrune(targets, globalSparsity, PruneScope::Global);
+  } else {
+    for (size_t i = 0; i < layers.size(); ++i) {
+      PruneResult r = magnitudePrune({{w[i].data(), m[i].data(), static_cast<int64_t>(w[i].size())}}, sparsities[i],
+                                     PruneScope::Layer);
+      total.thresholds.push_back(r.thresholds.empty() ? 0.0f : r.thresholds[0]);
+      total.pruned += r.pruned;
+    }
+  }
+  for (size_t i = 0; i < layers.size(); ++i) weightLayer(layers[i]).weights.rebuild(w[i].data(), m[i].data(), policy_);
+  return total;
+}
+
+PruneResult Network::pruneLayers(const std::vector<double>& sparsities) {
+  if (sparsities.size() != weightLayers_.size())
+    throw RangeError("Expected sparsities to have " + std::to_string(weightLayers_.size()) +
+                     " entries (one per weight layer) but received " + std::to_string(sparsities.size()));
+  std::vector<int64_t> layers;
+  std::vector<double> chosen;
+  for (size_t i = 0; i < sparsities.size(); ++i) {
+    if (sparsities[i] < 0) continue;
+    layers.push_back(static_cast<int64_t>(i));
+    chosen.push_back(sparsities[i]);
+  }
+  PruneResult r = prune(layers, chosen, PruneScope::Layer, 0.0);
+  // Report a threshold for every layer (0 for those left alone) so indices line up with params().
+  std::vector<float> all(weightLayers_.size(), 0.0f);
+  for (size_t i = 0; i < layers.size(); ++i) all[static_cast<size_t>(layers[i])] = r.thresholds[i];
+  r.thresholds = all;
+  return r;
+}
+
+PruneResult Network::pruneGlobal(double sparsity, const std::vector<int64_t>& layers) {
+  for (int64_t l : layers) weightLayer(l);  // validates indices
+  return prune(layers, {}, PruneScope::Global, sparsity);
+}
+
+void Network::setMask(int64_t index, const uint8_t* mask) {
+  LayerWeights& lw = weightLayer(index).weights;
+  std::vector<float> w(static_cast<size_t>(lw.size()));
+  std::vector<uint8_t> current(static_cast<size_t>(lw.size()));
+  lw.copyDense(w.data());
+  lw.copyMask(current.data());
+  // A mask only removes weights: an entry pruned before stays pruned (no regrowth).
+  for (size_t i = 0; i < current.size(); ++i) current[i] = (current[i] && mask[i]) ? 1 : 0;
+  lw.rebuild(w.data(), current.data(), policy_);
+}
+
+void Network::setPolicy(RepresentationPolicy policy) {
+  policy_ = policy;
+  for (WeightLayer* l : weightLayers_) l->weights.setPolicy(policy);
+}
+
+void Network::copyFrom(const Network& other) {
+  if (other.weightLayers_.size() != weightLayers_.size())
+    throw RangeError("Expected a network with the same layers for other but its weight layer count differs");
+  for (size_t i = 0; i < weightLayers_.size(); ++i) {
+    WeightLayer& dst = *weightLayers_[i];
+    const WeightLayer& src = *other.weightLayers_[i];
+    if (dst.weightShape() != src.weightShape())
+      throw RangeError("Expected a network with the same layers for other but weight layer " + std::to_string(i) +
+                       " has a different shape");
+    std::vector<float> w(static_cast<size_t>(src.weights.size()));
+    std::vector<uint8_t> m(w.size());
+    src.weights.copyDense(w.data());
+    src.weights.copyMask(m.data());
+    dst.weights.rebuild(w.data(), m.data(), policy_);
+    dst.bias = src.bias;
+  }
+}
+
+std::vector<std::vector<float>> Network::activations() const {
+  std::vector<std::vector<float>> out;
+  root_.collectActivations(out);
+  return out;
+}
+
+std::vector<std::vector<float>> Network::optimizerState() const {
+  std::vector<std::vector<float>> out;
+  for (const WeightLayer* l : weightLayers_) {
+    for (int s = 0; s < LayerWeights::kStateSlots; ++s) out.push_back(l->weights.denseState(s));
+    for (int s = 0; s < LayerWeights::kStateSlots; ++s)
+      out.push_back(l->biasState[s].empty() ? std::vector<float>(l->bias.size(), 0.0f) : l->biasState[s]);
+  }
+  return out;
+}
+
+void Network::setOptimizerState(int64_t step, const std::vector<std::vector<float>>& tensors) {
+  if (!hasOptimizer_) throw RangeError("Expected setOptimizer() before setOptimizerState() on this network");
+  const size_t per = 2 * LayerWeights::kStateSlots;
+  if (tensors.size() != per * weightLayers_.size())
+    throw RangeError("Expected state.tensors to have " + std::to_string(per * weightLayers_.size()) +
+                     " arrays (4 per weight layer) but received " + std::to_string(tensors.size()));
+  for (size_t i = 0; i < weightLayers_.size(); ++i) {
+    WeightLayer& l = *weightLayers_[i];
+    for (int s = 0; s < LayerWeights::kStateSlots; ++s) {
+      const auto& w = tensors[i * per + s];
+      const auto& b = tensors[i * per + LayerWeights::kStateSlots + s];
+      if (static_cast<int64_t>(w.size()) != l.weights.size() || b.size() != l.bias.size())
+        throw RangeError("Expected state.tensors[" + std::to_string(i * per + s) + "] to match weight layer " +
+                         std::to_string(i) + "'s size");
+      l.weights.setDenseState(s, w.data());
+      if (!l.biasState[s].empty()) l.biasState[s] = b;
+    }
+  }
+  step_ = step;
+}
+
+}  // namespace prunerl

@@ -1,0 +1,64 @@
+// A native Network: a sequential stack (Conv2d / Linear / ReLU / Flatten / MaxPool / residual blocks) with
+// forward, backward, an optimizer step and per-layer masks. Each weight layer picks dense, masked-dense or CSR
+// kernels from its density (core/representation.h); nothing outside LayerWeights branches on that choice.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/optimizer.h"
+#include "core/sequential.h"
+#include "core/weight_layer.h"
+#include "cpu/magnitude_prune.h"
+
+namespace prunerl {
+
+struct LayerSpec {
+  std::string type;  // linear, conv2d, relu, flatten, maxpool2d, residual
+  int64_t out = 0, kernel = 0, stride = 1, padding = 0;
+  std::vector<LayerSpec> body;  // residual only
+};
+
+class Network {
+ public:
+  Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed);
+
+  const ActShape& inputShape() const { return root_.inputShape(); }
+  int64_t outputSize() const { return root_.outputShape().size(); }
+  const std::vector<WeightLayer*>& weightLayers() const { return weightLayers_; }
+  WeightLayer& weightLayer(int64_t index);  // RangeError naming index when out of range
+
+  const float* forward(const float* x, int64_t batch);
+  void backward(const float* dOut);
+
+  void setOptimizer(const OptimizerSpec& spec);
+  void step();
+  int64_t stepCount() const { return step_; }
+
+  // Magnitude pruning; sparsities[i] < 0 leaves layer i as it is.
+  PruneResult pruneLayers(const std::vector<double>& sparsities);
+  PruneResult pruneGlobal(double sparsity, const std::vector<int64_t>& layers);
+  void setMask(int64_t index, const uint8_t* mask);
+  void setPolicy(RepresentationPolicy policy);
+
+  // Weights, biases and masks from a network built from the same spec (the target-network sync).
+  void copyFrom(const Network& other);
+  std::vector<std::vector<float>> activations() const;
+
+  // Optimizer state in the dense layout: per weight layer [w0, w1, b0, b1] (zeros for unused slots).
+  std::vector<std::vector<float>> optimizerState() const;
+  void setOptimizerState(int64_t step, const std::vector<std::vector<float>>& tensors);
+
+ private:
+  PruneResult prune(const std::vector<int64_t>& layers, const std::vector<double>& sparsities, PruneScope scope,
+                    double globalSparsity);
+
+  Sequential root_;
+  std::vector<WeightLayer*> weightLayers_;
+  OptimizerSpec optimizer_;
+  bool hasOptimizer_ = false;
+  int64_t step_ = 0;
+  RepresentationPolicy policy_ = RepresentationPolicy::Auto;
+};
+
+}  // namespace prunerl

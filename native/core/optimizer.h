@@ -1,0 +1,32 @@
+// The optimizer a Network trains with, applied to each flat parameter array (weights in their current
+// representation, biases) with PyTorch's semantics (cpu/optim.h).
+#pragma once
+#include <cstdint>
+
+#include "cpu/optim.h"
+
+namespace prunerl {
+
+enum class OptimizerKind { Sgd, Adam, Rmsprop };
+
+struct OptimizerSpec {
+  OptimizerKind kind = OptimizerKind::Adam;
+  AdamConfig adam;
+  RmspropConfig rmsprop;
+  float sgdLr = 1e-2f;
+
+  // How many moment arrays each parameter array needs.
+  int stateSlots() const {
+    switch (kind) {
+      case OptimizerKind::Adam: return 2;
+      case OptimizerKind::Rmsprop: return rmsprop.centered ? 2 : 1;
+      default: return 0;
+    }
+  }
+};
+
+// One update of n parameters; state0/state1 as stateSlots() says; step is the 1-based count after this update.
+void applyOptimizer(const OptimizerSpec& spec, float* params, const float* grads, float* state0, float* state1,
+                    int64_t n, int64_t step);
+
+}  // namespace prunerl

@@ -1,0 +1,37 @@
+#include "core/residual_layer.h"
+
+#include <cstring>
+
+#include "core/errors.h"
+#include "cpu/elementwise.h"
+
+namespace prunerl {
+
+ResidualLayer::ResidualLayer(Sequential body) : body_(std::move(body)) {
+  in_ = body_.inputShape();
+  out_ = body_.outputShape();
+  if (!(in_ == out_))
+    throw RangeError("Expected a residual body whose output shape equals its input shape " + in_.str() +
+                     " but received " + out_.str());
+}
+
+void ResidualLayer::forward(const float* x, int64_t batch, float* y) {
+  const float* out = body_.forward(x, batch);
+  const int64_t n = batch * out_.size();
+  std::memcpy(y, x, static_cast<size_t>(n) * sizeof(float));
+  addInPlace(y, out, n);
+}
+
+void ResidualLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
+  // The body's weights need their gradients even when dx is not wanted.
+  const int64_t n = batch * in_.size();
+  if (!dx) {
+    std::vector<float> scratch(static_cast<size_t>(n));
+    body_.backward(dy, scratch.data());
+    return;
+  }
+  body_.backward(dy, dx);
+  addInPlace(dx, dy, n);
+}
+
+}  // namespace prunerl

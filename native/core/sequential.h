@@ -1,0 +1,34 @@
+// A chain of layers with the activation and gradient buffers between them (grown to the largest batch seen and
+// reused, so acting with batch 1 between batch-32 updates does not reallocate).
+#pragma once
+#include <vector>
+
+#include "core/layer.h"
+
+namespace prunerl {
+
+class Sequential {
+ public:
+  explicit Sequential(const ActShape& input) : input_(input) {}
+  void add(LayerPtr layer) { layers_.push_back(std::move(layer)); }
+  const ActShape& inputShape() const { return input_; }
+  const ActShape& outputShape() const { return layers_.empty() ? input_ : layers_.back()->outputShape(); }
+  const std::vector<LayerPtr>& layers() const { return layers_; }
+
+  // Returns the output [batch, outputShape().size()], valid until the next forward.
+  const float* forward(const float* x, int64_t batch);
+  // Backward through the last forward; dx (nullable) receives the input gradient.
+  void backward(const float* dy, float* dx);
+
+  void collectWeightLayers(std::vector<WeightLayer*>& out) const;
+  void collectActivations(std::vector<std::vector<float>>& out) const;
+
+ private:
+  ActShape input_;
+  std::vector<LayerPtr> layers_;
+  std::vector<std::vector<float>> acts_;   // acts_[0] = input copy, acts_[i+1] = output of layer i
+  std::vector<std::vector<float>> grads_;  // grads_[i] = gradient w.r.t. acts_[i]
+  int64_t batch_ = 0;
+};
+
+}  // namespace prunerl

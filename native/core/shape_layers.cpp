@@ -1,0 +1,48 @@
+#include "core/shape_layers.h"
+
+#include <cstring>
+
+#include "core/errors.h"
+#include "cpu/elementwise.h"
+
+namespace prunerl {
+
+void ReluLayer::forward(const float* x, int64_t batch, float* y) { reluForward(x, batch * in_.size(), y); }
+
+void ReluLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
+  if (dx) reluBackward(y, dy, batch * in_.size(), dx);
+}
+
+void ReluLayer::collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const {
+  out.emplace_back(y, y + batch * out_.size());
+}
+
+void FlattenLayer::forward(const float* x, int64_t batch, float* y) {
+  std::memcpy(y, x, static_cast<size_t>(batch * in_.size()) * sizeof(float));
+}
+
+void FlattenLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
+  if (dx) std::memcpy(dx, dy, static_cast<size_t>(batch * in_.size()) * sizeof(float));
+}
+
+MaxPool2dLayer::MaxPool2dLayer(const ActShape& in, int64_t kernel, int64_t stride, int64_t padding) {
+  if (!in.spatial) throw RangeError("Expected an image input [h, w, c] for maxpool2d but received " + in.str());
+  in_ = in;
+  shape_.batch = 1, shape_.height = in.h, shape_.width = in.w, shape_.channels = in.c;
+  shape_.kernel = kernel, shape_.stride = stride, shape_.padding = padding;
+  validatePool2d(shape_);
+  out_ = ActShape{shape_.outHeight(), shape_.outWidth(), in.c, true};
+}
+
+void MaxPool2dLayer::forward(const float* x, int64_t batch, float* y) {
+  Pool2dShape s = shape_;
+  s.batch = batch;
+  argmax_.resize(static_cast<size_t>(batch * out_.size()));
+  maxPool2dForward(x, s, y, argmax_.data());
+}
+
+void MaxPool2dLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
+  if (dx) maxPool2dBackward(dy, argmax_.data(), batch * out_.size(), batch * in_.size(), dx);
+}
+
+}  // namespace prunerl

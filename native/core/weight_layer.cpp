@@ -1,0 +1,82 @@
+#include "core/weight_layer.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "core/errors.h"
+#include "cpu/elementwise.h"
+
+namespace prunerl {
+
+std::string ActShape::str() const {
+  std::ostringstream s;
+  if (spatial)
+    s << "[" << h << ", " << w << ", " << c << "]";
+  else
+    s << "[" << c << "]";
+  return s.str();
+}
+
+void WeightLayer::initialise(Rng& rng) {
+  const float bound = 1.0f / std::sqrt(static_cast<float>(weights.cols()));
+  std::vector<float> w(static_cast<size_t>(weights.size()));
+  for (float& v : w) v = rng.uniform(-bound, bound);
+  std::vector<uint8_t> keepAll(w.size(), 1);
+  weights.rebuild(w.data(), keepAll.data(), RepresentationPolicy::Auto);
+  for (float& b : bias) b = rng.uniform(-bound, bound);
+}
+
+LinearLayer::LinearLayer(const ActShape& in, int64_t out) : WeightLayer(out, in.size()) {
+  if (in.spatial) throw RangeError("Expected a flat input for linear but received " + in.str() + "; add a flatten layer first");
+  in_ = in;
+  out_ = ActShape{1, 1, out, false};
+}
+
+void LinearLayer::forward(const float* x, int64_t batch, float* y) {
+  weights.forward(x, batch, y);
+  biasAdd(y, bias.data(), batch, out_.c);
+}
+
+void LinearLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
+  weights.weightGrad(dy, x, batch);
+  prunerl::biasGrad(dy, batch, out_.c, biasGrad.data());
+  if (dx) weights.inputGrad(dy, batch, dx);
+}
+
+Conv2dLayer::Conv2dLayer(const ActShape& in, int64_t outChannels, int64_t kernel, int64_t stride, int64_t padding)
+    : WeightLayer(outChannels, kernel * kernel * in.c) {
+  if (!in.spatial) throw RangeError("Expected an image input [h, w, c] for conv2d but received " + in.str());
+  in_ = in;
+  shape_.batch = 1, shape_.height = in.h, shape_.width = in.w, shape_.inChannels = in.c;
+  shape_.outChannels = outChannels, shape_.kernel = kernel, shape_.stride = stride, shape_.padding = padding;
+  validateConv2d(shape_);
+  out_ = ActShape{shape_.outHeight(), shape_.outWidth(), outChannels, true};
+}
+
+Conv2dShape Conv2dLayer::shapeFor(int64_t batch) const {
+  Conv2dShape s = shape_;
+  s.batch = batch;
+  return s;
+}
+
+void Conv2dLayer::forward(const float* x, int64_t batch, float* y) {
+  Conv2dShape s = shapeFor(batch);
+  const int64_t rows = s.patchCount();
+  patches_.resize(static_cast<size_t>(rows * s.patchSize()));
+  im2col(x, s, patches_.data());
+  weights.forward(patches_.data(), rows, y);  // NHWC output: [B·OH·OW, outC]
+  biasAdd(y, bias.data(), rows, s.outChannels);
+}
+
+void Conv2dLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
+  Conv2dShape s = shapeFor(batch);
+  const int64_t rows = s.patchCount();
+  weights.weightGrad(dy, patches_.data(), rows);
+  prunerl::biasGrad(dy, rows, s.outChannels, biasGrad.data());
+  if (!dx) return;
+  dPatches_.resize(static_cast<size_t>(rows * s.patchSize()));
+  weights.inputGrad(dy, rows, dPatches_.data());
+  col2im(dPatches_.data(), s, dx);
+}
+
+}  // namespace prunerl

@@ -1,0 +1,157 @@
+// Network: the typed face of the native network. A sequential stack of Conv2d / Linear / ReLU / Flatten /
+// MaxPool / residual layers with forward, backward, an optimizer step and per-layer masks. Each weight layer runs
+// dense, masked-dense or CSR kernels depending on how much of it is pruned (the 'auto' policy); callers never
+// branch on that.
+import {
+  native, type LayerSpec, type NativeNetwork, type OptimizerSpec, type ParamInfo, type RepresentationPolicy,
+} from '../native.js';
+import {
+  expectFloat32Array, expectInteger, expectLength, expectNumberIn, expectOneOf, expectUint8Array, typeError,
+} from '../validate.js';
+
+export type { LayerSpec, OptimizerSpec, ParamInfo, RepresentationPolicy };
+
+export interface NetworkConfig {
+  /** The layers, in order. */
+  layers: LayerSpec[];
+  /** One sample's shape: [features] or [height, width, channels] (NHWC). */
+  inputShape: number[];
+  /** Seeds PyTorch-style default initialisation (uniform ±1/√fan_in for weights and biases). */
+  seed: number;
+}
+
+export class Network {
+  readonly config: NetworkConfig;
+  #native: NativeNetwork;
+
+  constructor(config: NetworkConfig) {
+    if (typeof config !== 'object' || config === null) throw typeError('an object {layers, inputShape, seed}', 'config', config);
+    if (!Array.isArray(config.layers)) throw typeError('an array of layer specs', 'config.layers', config.layers);
+    if (!Array.isArray(config.inputShape)) throw typeError('an array', 'config.inputShape', config.inputShape);
+    expectInteger(config.seed, 'config.seed', 0);
+    this.config = structuredClone(config);
+    this.#native = new native.Network(config.layers, config.inputShape, config.seed);
+  }
+
+  /** A new network with the same layers (weights re-initialised from `seed`, default: the same seed). */
+  cloneArchitecture(seed = this.config.seed): Network {
+    return new Network({ ...this.config, seed });
+  }
+
+  get inputSize(): number {
+    return this.config.inputShape.reduce((a, b) => a * b, 1);
+  }
+  get outputSize(): number {
+    return this.#native.outputSize;
+  }
+  get disposed(): boolean {
+    return this.#native.disposed;
+  }
+
+  /** Forward pass; x holds batch samples back to back. Returns [batch, outputSize]. */
+  forward(x: Float32Array, batch: number): Float32Array {
+    expectInteger(batch, 'batch', 1);
+    expectLength(expectFloat32Array(x, 'x'), batch * this.inputSize, 'x', 'batch · input size');
+    return this.#native.forward(x, batch);
+  }
+
+  /** Gradients of the last forward pass given dLoss/dOutput; overwrites the stored gradients. */
+  backward(dOut: Float32Array): void {
+    this.#native.backward(expectFloat32Array(dOut, 'dOut'));
+  }
+
+  setOptimizer(spec: OptimizerSpec): void {
+    if (typeof spec !== 'object' || spec === null) throw typeError('an optimizer spec {type, lr, ...}', 'optimizer', spec);
+    expectOneOf(spec.type, 'optimizer.type', ['adam', 'rmsprop', 'sgd'] as const);
+    this.#native.setOptimizer(spec);
+  }
+
+  /** One optimizer step; pruned weights stay exactly zero. */
+  step(): void {
+    this.#native.step();
+  }
+
+  /** The weight layers (conv2d and linear) in order, with their size, kept count and representation. */
+  params(): ParamInfo[] {
+    return this.#native.params();
+  }
+
+  getWeight(index: number): Float32Array {
+    return this.#native.getWeight(this.#layer(index));
+  }
+  setWeight(index: number, w: Float32Array): void {
+    this.#native.setWeight(this.#layer(index), expectFloat32Array(w, 'w'));
+  }
+  getBias(index: number): Float32Array {
+    return this.#native.getBias(this.#layer(index));
+  }
+  setBias(index: number, b: Float32Array): void {
+    this.#native.setBias(this.#layer(index), expectFloat32Array(b, 'b'));
+  }
+  getMask(index: number): Uint8Array {
+    return this.#native.getMask(this.#layer(index));
+  }
+  /** Removes weights where mask is 0; weights pruned earlier stay pruned. */
+  setMask(index: number, mask: Uint8Array): void {
+    this.#native.setMask(this.#layer(index), expectUint8Array(mask, 'mask'));
+  }
+  getWeightGrad(index: number): Float32Array {
+    return this.#native.getWeightGrad(this.#layer(index));
+  }
+  getBiasGrad(index: number): Float32Array {
+    return this.#native.getBiasGrad(this.#layer(index));
+  }
+
+  /** Magnitude-prunes each layer to its own sparsity (null leaves a layer as it is). */
+  pruneLayers(sparsities: (number | null)[]): { thresholds: number[]; pruned: number } {
+    if (!Array.isArray(sparsities)) throw typeError('an array of sparsities', 'sparsities', sparsities);
+    sparsities.forEach((s, i) => s === null || expectNumberIn(s, `sparsities[${i}]`, 0, 1));
+    return this.#native.pruneLayers(sparsities);
+  }
+
+  /** Magnitude-prunes the given layers together to one sparsity (global magnitude ranking). */
+  pruneGlobal(sparsity: number, layers: number[] = this.params().map((p) => p.index)): { thresholds: number[]; pruned: number } {
+    expectNumberIn(sparsity, 'sparsity', 0, 1);
+    if (!Array.isArray(layers)) throw typeError('an array of layer indices', 'layers', layers);
+    return this.#native.pruneGlobal(sparsity, layers);
+  }
+
+  /** 'auto' (default) picks kernels by density; 'dense' | 'masked' | 'csr' force them (for tests and benchmarks). */
+  setRepresentationPolicy(policy: RepresentationPolicy): void {
+    this.#native.setRepresentationPolicy(expectOneOf(policy, 'policy', ['auto', 'dense', 'masked', 'csr'] as const));
+  }
+
+  /** Copies weights, biases and masks from a network with the same layers (the target-network update). */
+  copyFrom(other: Network): void {
+    if (!(other instanceof Network)) throw typeError('a Network', 'other', other);
+    this.#native.copyFrom(other.#native);
+  }
+
+  /** Outputs of every ReLU in the last forward pass, in order ([batch, units] each). */
+  activations(): Float32Array[] {
+    return this.#native.activations();
+  }
+
+  getOptimizerState(): { step: number; tensors: Float32Array[] } {
+    return this.#native.getOptimizerState();
+  }
+  setOptimizerState(state: { step: number; tensors: Float32Array[] }): void {
+    this.#native.setOptimizerState(state);
+  }
+
+  /** Sparsity over all weight layers (fraction of weights pruned). */
+  sparsity(): number {
+    const ps = this.params();
+    const size = ps.reduce((a, p) => a + p.size, 0);
+    const kept = ps.reduce((a, p) => a + p.kept, 0);
+    return size === 0 ? 0 : 1 - kept / size;
+  }
+
+  dispose(): void {
+    this.#native.dispose();
+  }
+
+  #layer(index: number): number {
+    return expectInteger(index, 'index', 0, Math.max(0, this.#native.params().length - 1));
+  }
+}
