@@ -96,8 +96,9 @@ Napi::Value conv2dBackwardJs(const Napi::CallbackInfo& info) {
   Conv2dShape s = convShapeArg(info[3]);
   requireInput(x, s);
   requireFilters(w, s);
-  requireLength(dy.size, outputSize(s), "dy",
-                formula("batch·outHeight·outWidth·outChannels", {s.batch, s.outHeight(), s.outWidth(), s.outChannels}));
+  requireLength(
+      dy.size, outputSize(s), "dy",
+      formula("batch·outHeight·outWidth·outChannels", {s.batch, s.outHeight(), s.outWidth(), s.outChannels}));
   Napi::Env env = info.Env();
   Napi::Float32Array dx = newFloat32(env, inputSize(s));
   Napi::Float32Array dw = newFloat32(env, filterSize(s));

@@ -6,7 +6,9 @@ import { simdLevels, withSimdLevel } from '../helpers/simd.js';
 
 // ---- float64 JavaScript references: direct loops, NHWC, filters [outC, k, k, inC] --------------------------------
 
-interface Dims { B: number; H: number; W: number; C: number; O: number; k: number; s: number; p: number; OH: number; OW: number }
+interface Dims {
+  B: number; H: number; W: number; C: number; O: number; k: number; s: number; p: number; OH: number; OW: number;
+}
 
 function dims(shape: Conv2dShape): Dims {
   const s = shape.stride ?? 1, p = shape.padding ?? 0, k = shape.kernel;
@@ -18,7 +20,7 @@ function dims(shape: Conv2dShape): Dims {
 }
 
 /** Calls visit(xIndex, wIndex, yIndex) for every multiply of the convolution (padding contributes nothing). */
-function forEachTap(shape: Conv2dShape, visit: (xi: number, wi: number, yi: number, o: number) => void): void {
+function forEachTap(shape: Conv2dShape, visit: (xi: number, wi: number, yi: number) => void): void {
   const { B, H, W, C, O, k, s, p, OH, OW } = dims(shape);
   for (let b = 0; b < B; b++)
     for (let oy = 0; oy < OH; oy++)
@@ -28,8 +30,8 @@ function forEachTap(shape: Conv2dShape, visit: (xi: number, wi: number, yi: numb
             for (let kx = 0; kx < k; kx++) {
               const iy = oy * s - p + ky, ix = ox * s - p + kx;
               if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-              for (let c = 0; c < C; c++)
-                visit(((b * H + iy) * W + ix) * C + c, ((o * k + ky) * k + kx) * C + c, ((b * OH + oy) * OW + ox) * O + o, o);
+              const yi = ((b * OH + oy) * OW + ox) * O + o;
+              for (let c = 0; c < C; c++) visit(((b * H + iy) * W + ix) * C + c, ((o * k + ky) * k + kx) * C + c, yi);
             }
 }
 
@@ -66,7 +68,11 @@ function maxPoolJs(x: Float32Array, shape: Pool2dShape) {
               const iy = oy * s - p + ky, ix = ox * s - p + kx;
               if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue; // padding is −∞: it never wins
               const xi = ((b * H + iy) * W + ix) * C + c;
-              if (where < 0 || x[xi] > best) { best = x[xi]; where = xi; } // strictly greater: ties keep the first
+              // Strictly greater, so ties keep the first; a NaN beats a number, so it shows in the output.
+              if (where < 0 || x[xi] > best || (Number.isNaN(x[xi]) && !Number.isNaN(best))) {
+                best = x[xi];
+                where = xi;
+              }
             }
           const yi = ((b * OH + oy) * OW + ox) * C + c;
           y[yi] = best;
@@ -109,6 +115,9 @@ const fixedConvCases: Conv2dShape[] = [
   { batch: 3, height: 7, width: 5, inChannels: 3, outChannels: 4, kernel: 1 }, // patches are x itself
   { batch: 1, height: 13, width: 13, inChannels: 4, outChannels: 3, kernel: 1, stride: 2 },
   { batch: 3, height: 9, width: 8, inChannels: 3, outChannels: 1, kernel: 3, stride: 4 }, // windows skip pixels
+  // Window rows of 1–3 floats, and of 2–10 floats cut by the padding: every length class of the copy.
+  { batch: 1, height: 6, width: 5, inChannels: 1, outChannels: 3, kernel: 3, padding: 1 },
+  { batch: 3, height: 7, width: 6, inChannels: 2, outChannels: 4, kernel: 5, stride: 2, padding: 2 },
 ];
 
 function randomConvShape(r: Rng): Conv2dShape {
@@ -123,7 +132,8 @@ function randomConvShape(r: Rng): Conv2dShape {
 }
 
 function describeShape(s: Conv2dShape): string {
-  return `B${s.batch} ${s.height}x${s.width}x${s.inChannels} -> ${s.outChannels} k${s.kernel} s${s.stride ?? 1} p${s.padding ?? 0}`;
+  const sizes = `B${s.batch} ${s.height}x${s.width}x${s.inChannels} -> ${s.outChannels}`;
+  return `${sizes} k${s.kernel} s${s.stride ?? 1} p${s.padding ?? 0}`;
 }
 
 const tiny: Conv2dShape = { batch: 1, height: 4, width: 5, inChannels: 2, outChannels: 3, kernel: 3 };
@@ -183,7 +193,9 @@ describe(`conv2d: bad calls (seed ${testSeed})`, () => {
   it('rejects shapes whose tensors would pass 2^31 elements before allocating anything', () => {
     const huge = { batch: 2 ** 16, height: 2 ** 8, width: 2 ** 8, inChannels: 1, outChannels: 1, kernel: 1 };
     expect(() => native.conv2dForward(x, w, null, huge)).toThrow(/2\^31/);
-    const manyPatches = { batch: 2 ** 10, height: 2 ** 8, width: 2 ** 8, inChannels: 4, outChannels: 1, kernel: 3, padding: 1 };
+    const manyPatches = {
+      batch: 2 ** 10, height: 2 ** 8, width: 2 ** 8, inChannels: 4, outChannels: 1, kernel: 3, padding: 1,
+    };
     expect(() => native.conv2dBackward(x, w, dy, manyPatches)).toThrow(/im2col patches/);
   });
 
@@ -210,12 +222,14 @@ describe(`max-pool: bad calls (seed ${testSeed})`, () => {
   const x = new Float32Array(2 * 5 * 5 * 3);
 
   it('rejects wrong types', () => {
-    expect(() => native.maxPool2dForward(new Float64Array(x.length) as never, shape)).toThrow(/for x but received Float64Array/);
+    expect(() => native.maxPool2dForward(new Float64Array(x.length) as never, shape))
+      .toThrow(/for x but received Float64Array/);
     expect(() => native.maxPool2dForward(x, null as never)).toThrow(TypeError);
     expect(() => native.maxPool2dForward(x, { ...shape, channels: undefined } as never)).toThrow(/shape\.channels/);
     expect(() => native.maxPool2dBackward(new Float32Array(2), new Float32Array(2) as never, 4)).toThrow(TypeError);
     expect(() => native.maxPool2dBackward(new Float32Array(2), new Float32Array(2) as never, 4)).toThrow(/for argmax/);
-    expect(() => native.maxPool2dBackward(new Float32Array(2), new Int32Array(2), '4' as never)).toThrow(/for inputSize/);
+    expect(() => native.maxPool2dBackward(new Float32Array(2), new Int32Array(2), '4' as never))
+      .toThrow(/for inputSize/);
   });
 
   it('rejects bad shape values', () => {
@@ -223,17 +237,20 @@ describe(`max-pool: bad calls (seed ${testSeed})`, () => {
     expect(() => native.maxPool2dForward(x, { ...shape, stride: 1.5 })).toThrow(/shape\.stride/);
     expect(() => native.maxPool2dForward(x, { ...shape, padding: 3 })).toThrow(/for padding/);
     expect(() => native.maxPool2dForward(x, { ...shape, padding: 0, kernel: 6 })).toThrow(/for kernel/);
-    expect(() => native.maxPool2dForward(x, { ...shape, batch: 2 ** 20, height: 2 ** 10, width: 2 ** 10 })).toThrow(/2\^31/);
+    const huge = { ...shape, batch: 2 ** 20, height: 2 ** 10, width: 2 ** 10 };
+    expect(() => native.maxPool2dForward(x, huge)).toThrow(/2\^31/);
   });
 
   it('rejects wrong lengths and argmax entries out of range', () => {
     expect(() => native.maxPool2dForward(x.subarray(3), shape)).toThrow(
       'Expected x to have 150 elements (batch·height·width·channels = 2·5·5·3) but received 147');
-    expect(() => native.maxPool2dBackward(new Float32Array(3), new Int32Array(2), 4)).toThrow(/Expected argmax to have 3 elements/);
+    expect(() => native.maxPool2dBackward(new Float32Array(3), new Int32Array(2), 4))
+      .toThrow(/Expected argmax to have 3 elements/);
     expect(() => native.maxPool2dBackward(new Float32Array(2), Int32Array.of(0, 4), 4)).toThrow(RangeError);
     expect(() => native.maxPool2dBackward(new Float32Array(2), Int32Array.of(0, 4), 4)).toThrow(
       /inputSize − 1 = 3\] for argmax but received 4 at index 1/);
-    expect(() => native.maxPool2dBackward(new Float32Array(2), Int32Array.of(-1, 0), 4)).toThrow(/received -1 at index 0/);
+    expect(() => native.maxPool2dBackward(new Float32Array(2), Int32Array.of(-1, 0), 4))
+      .toThrow(/received -1 at index 0/);
     expect(() => native.maxPool2dBackward(new Float32Array(2), Int32Array.of(0, 1), 0)).toThrow(/for inputSize/);
   });
 });
@@ -264,7 +281,8 @@ describe(`conv2d: behaviour (seed ${testSeed})`, () => {
         for (const shape of cases) {
           const { x, w, dy } = randomConvInputs(r, shape);
           const expected = convBackwardJs(x, w, dy, shape);
-          for (const [f, tolerance] of [[native.conv2dBackwardReference, 1e-5], [native.conv2dBackward, 5e-5]] as const) {
+          const variants = [[native.conv2dBackwardReference, 1e-5], [native.conv2dBackward, 5e-5]] as const;
+          for (const [f, tolerance] of variants) {
             const got = f(x, w, dy, shape);
             expectClose(got.dx, expected.dx, tolerance);
             expectClose(got.dw, expected.dw, tolerance);
@@ -295,9 +313,12 @@ describe(`conv2d: behaviour (seed ${testSeed})`, () => {
 
   it('backward matches central finite differences of forward on a tiny case', () => {
     // The loss L = Σ y·g is linear in x, w and bias, so a central difference is exact up to rounding for any step.
-    const shape: Conv2dShape = { batch: 2, height: 4, width: 5, inChannels: 2, outChannels: 3, kernel: 3, stride: 2, padding: 1 };
+    const shape: Conv2dShape = {
+      batch: 2, height: 4, width: 5, inChannels: 2, outChannels: 3, kernel: 3, stride: 2, padding: 1,
+    };
     const { x, w, bias, dy: g } = randomConvInputs(r, shape);
-    const loss = (xs: Float32Array, ws: Float32Array, bs: Float32Array) => dot(native.conv2dForward(xs, ws, bs, shape), g);
+    const loss = (xs: Float32Array, ws: Float32Array, bs: Float32Array) =>
+      dot(native.conv2dForward(xs, ws, bs, shape), g);
     const step = 0.25;
     const numeric = (values: Float32Array, evaluate: () => number) =>
       Array.from(values, (_, i) => {
@@ -355,57 +376,81 @@ describe(`conv2d: behaviour (seed ${testSeed})`, () => {
 describe(`max-pool: behaviour (seed ${testSeed})`, () => {
   const r = rng();
   const cases: Pool2dShape[] = [
+    // Channel counts cover whole vectors (8, 16), vectors plus a tail (12, 17, 33) and tails alone (1, 3).
     { batch: 3, height: 10, width: 10, channels: 16, kernel: 3, stride: 2, padding: 1 }, // Impala
     { batch: 1, height: 9, width: 7, channels: 3, kernel: 3, stride: 2, padding: 1 },
     { batch: 3, height: 5, width: 6, channels: 1, kernel: 2, stride: 2 },
-    { batch: 1, height: 7, width: 7, channels: 4, kernel: 3, stride: 1, padding: 2 },
-    { batch: 3, height: 3, width: 1, channels: 3, kernel: 1, stride: 1 },
-    { batch: 1, height: 1, width: 1, channels: 3, kernel: 2, stride: 1, padding: 1 },
-    { batch: 3, height: 11, width: 4, channels: 16, kernel: 5, stride: 3, padding: 2 },
+    { batch: 1, height: 7, width: 7, channels: 17, kernel: 3, stride: 1, padding: 2 },
+    { batch: 3, height: 3, width: 1, channels: 12, kernel: 1, stride: 1 },
+    { batch: 1, height: 1, width: 1, channels: 33, kernel: 2, stride: 1, padding: 1 },
+    { batch: 3, height: 11, width: 4, channels: 8, kernel: 5, stride: 3, padding: 2 },
   ];
   const sizeOf = (s: Pool2dShape) => s.batch * s.height * s.width * s.channels;
 
-  it('forward matches the JavaScript reference (values and argmax)', () => {
-    for (const shape of cases) {
-      const x = randomFloat32(r, sizeOf(shape));
-      const got = native.maxPool2dForward(x, shape), expected = maxPoolJs(x, shape);
-      expect(Array.from(got.y), JSON.stringify(shape)).toEqual(Array.from(expected.y));
-      expect(Array.from(got.argmax), JSON.stringify(shape)).toEqual(Array.from(expected.argmax));
-    }
-  });
+  for (const level of simdLevels) {
+    it(`forward matches the JavaScript reference (values and argmax) (${level})`, () => {
+      withSimdLevel(level, () => {
+        for (const shape of cases) {
+          const x = randomFloat32(r, sizeOf(shape));
+          const got = native.maxPool2dForward(x, shape), expected = maxPoolJs(x, shape);
+          expect(Array.from(got.y), JSON.stringify(shape)).toEqual(Array.from(expected.y));
+          expect(Array.from(got.argmax), JSON.stringify(shape)).toEqual(Array.from(expected.argmax));
+        }
+      });
+    });
+  }
 
-  it('ties go to the first (smallest) index', () => {
-    const shape: Pool2dShape = { batch: 1, height: 2, width: 2, channels: 2, kernel: 2 };
-    const x = Float32Array.of(1, 5, 3, 5, 3, 5, 3, 2); // channel 0: 1,3,3,3  channel 1: 5,5,5,2
-    const { y, argmax } = native.maxPool2dForward(x, shape);
-    expect(Array.from(y)).toEqual([3, 5]);
-    expect(Array.from(argmax)).toEqual([2, 1]);
-    for (const pooled of cases) {
-      // Three distinct values: most windows hold ties.
-      const quantised = Float32Array.from(randomFloat32(r, sizeOf(pooled)), (v) => Math.round(v));
-      expect(Array.from(native.maxPool2dForward(quantised, pooled).argmax)).toEqual(Array.from(maxPoolJs(quantised, pooled).argmax));
-    }
-  });
+  for (const level of simdLevels) {
+    it(`ties go to the first (smallest) index (${level})`, () => {
+      withSimdLevel(level, () => {
+        const shape: Pool2dShape = { batch: 1, height: 2, width: 2, channels: 2, kernel: 2 };
+        const x = Float32Array.of(1, 5, 3, 5, 3, 5, 3, 2); // channel 0: 1,3,3,3  channel 1: 5,5,5,2
+        const { y, argmax } = native.maxPool2dForward(x, shape);
+        expect(Array.from(y)).toEqual([3, 5]);
+        expect(Array.from(argmax)).toEqual([2, 1]);
+        for (const pooled of cases) {
+          // Three distinct values: most windows hold ties.
+          const quantised = Float32Array.from(randomFloat32(r, sizeOf(pooled)), (v) => Math.round(v));
+          const got = native.maxPool2dForward(quantised, pooled).argmax;
+          expect(Array.from(got)).toEqual(Array.from(maxPoolJs(quantised, pooled).argmax));
+        }
+      });
+    });
+  }
 
-  it('padding never wins, even when every input is negative', () => {
-    for (const shape of cases) {
-      const x = Float32Array.from(randomFloat32(r, sizeOf(shape)), (v) => -1 - Math.abs(v));
-      const { y, argmax } = native.maxPool2dForward(x, shape);
-      for (let j = 0; j < y.length; j++) {
-        expect(y[j]).toBeLessThan(-0.999);
-        expect(x[argmax[j]]).toBe(y[j]);
-        expect(argmax[j] % shape.channels).toBe(j % shape.channels); // the winner is in the same channel
-      }
-      expect(Array.from(argmax)).toEqual(Array.from(maxPoolJs(x, shape).argmax));
-    }
-  });
+  for (const level of simdLevels) {
+    it(`padding never wins, even when every input is negative (${level})`, () => {
+      withSimdLevel(level, () => {
+        for (const shape of cases) {
+          const x = Float32Array.from(randomFloat32(r, sizeOf(shape)), (v) => -1 - Math.abs(v));
+          const { y, argmax } = native.maxPool2dForward(x, shape);
+          for (let j = 0; j < y.length; j++) {
+            expect(y[j]).toBeLessThan(-0.999);
+            expect(x[argmax[j]]).toBe(y[j]);
+            expect(argmax[j] % shape.channels).toBe(j % shape.channels); // the winner is in the same channel
+          }
+          expect(Array.from(argmax)).toEqual(Array.from(maxPoolJs(x, shape).argmax));
+        }
+      });
+    });
+  }
 
-  it('a NaN in a window shows in the output', () => {
-    const shape: Pool2dShape = { batch: 1, height: 2, width: 2, channels: 1, kernel: 2 };
-    const { y, argmax } = native.maxPool2dForward(Float32Array.of(1, NaN, 3, 2), shape);
-    expect(y[0]).toBeNaN();
-    expect(argmax[0]).toBe(1);
-  });
+  for (const level of simdLevels) {
+    it(`a NaN in a window shows in the output, the first NaN winning (${level})`, () => {
+      withSimdLevel(level, () => {
+        const shape: Pool2dShape = { batch: 1, height: 2, width: 2, channels: 1, kernel: 2 };
+        const { y, argmax } = native.maxPool2dForward(Float32Array.of(1, NaN, 3, 2), shape);
+        expect(y[0]).toBeNaN();
+        expect(argmax[0]).toBe(1);
+        for (const pooled of cases) {
+          const x = Float32Array.from(randomFloat32(r, sizeOf(pooled)), (v) => (r.next() < 0.1 ? NaN : v));
+          const got = native.maxPool2dForward(x, pooled), expected = maxPoolJs(x, pooled);
+          expect(Array.from(got.y)).toEqual(Array.from(expected.y));
+          expect(Array.from(got.argmax)).toEqual(Array.from(expected.argmax));
+        }
+      });
+    });
+  }
 
   it('backward scatters dy to the winners, summing where windows share one', () => {
     for (const shape of cases) {
