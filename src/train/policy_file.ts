@@ -1,0 +1,83 @@
+// A trained policy on disk: the network's layers and parameters (masks included), the Q-head and what it was
+// trained on. `<run>/policy.prl` is written with every checkpoint; `prunerl export` and `prunerl eval` read it.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Network, type LayerSpec } from '../nn/network.js';
+import { checkHead, type QHead } from '../agents/q_head.js';
+import { readArchive, writeArchive } from './archive.js';
+import { prunerlVersion } from '../version.js';
+
+export const POLICY_FILE = 'policy.prl';
+
+/** How observations enter the network: the env's own layout and dtype, scaled by `scale` after a cast to float. */
+export interface ObservationSpec {
+  shape: number[];
+  dtype: 'float32' | 'uint8';
+  scale: number;
+}
+
+/** What the policy was trained on, for metadata and reports. */
+export interface PolicyMeta {
+  env: string;
+  agent: string;
+  net: string;
+  width: number;
+  /** prunerl's version that wrote it. */
+  version: string;
+  [key: string]: unknown;
+}
+
+export interface Policy {
+  network: Network;
+  head: QHead;
+  observation: ObservationSpec;
+  meta: PolicyMeta;
+}
+
+interface PolicyHeader {
+  kind: 'policy';
+  format: 1;
+  layers: LayerSpec[];
+  inputShape: number[];
+  head: QHead;
+  observation: ObservationSpec;
+  meta: PolicyMeta;
+}
+
+export function savePolicy(path: string, policy: Omit<Policy, 'meta'> & { meta: Omit<PolicyMeta, 'version'> }): void {
+  const { network } = policy;
+  const tensors = new Map<string, Float32Array | Uint8Array>();
+  for (const p of network.params()) {
+    tensors.set(`w${p.index}`, network.getWeight(p.index));
+    tensors.set(`b${p.index}`, network.getBias(p.index));
+    tensors.set(`m${p.index}`, network.getMask(p.index));
+  }
+  const header: PolicyHeader = {
+    kind: 'policy', format: 1,
+    layers: network.config.layers, inputShape: network.config.inputShape,
+    head: policy.head, observation: policy.observation,
+    meta: { ...policy.meta, version: prunerlVersion },
+  };
+  writeArchive(path, header, tensors);
+}
+
+/** Loads `path`, or `<path>/policy.prl` when path is a run directory. One-line errors for anything else. */
+export function loadPolicy(path: string): Policy {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, POLICY_FILE) : path;
+  if (!existsSync(file)) {
+    throw new Error(`Expected a run directory with a ${POLICY_FILE} (written by prunerl train) or a policy file for run but found nothing at ${file}`);
+  }
+  const { header, tensors } = readArchive<PolicyHeader>(file);
+  if (header.kind !== 'policy') throw new Error(`Expected a policy archive for ${file} but it holds a '${header.kind}'`);
+  const network = new Network({ layers: header.layers, inputShape: header.inputShape, seed: 0 });
+  for (const p of network.params()) {
+    const w = tensors.get(`w${p.index}`), b = tensors.get(`b${p.index}`), m = tensors.get(`m${p.index}`);
+    if (!(w instanceof Float32Array) || !(b instanceof Float32Array) || !(m instanceof Uint8Array)) {
+      throw new Error(`Expected parameters of layer ${p.index} in ${file} but they are missing`);
+    }
+    network.setWeight(p.index, w);
+    network.setBias(p.index, b);
+    network.setMask(p.index, m);
+  }
+  return { network, head: checkHead(header.head), observation: header.observation, meta: header.meta };
+}
