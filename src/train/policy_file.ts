@@ -56,7 +56,7 @@ export function savePolicy(path: string, policy: Omit<Policy, 'meta'> & { meta: 
     kind: 'policy', format: 1,
     layers: network.config.layers, inputShape: network.config.inputShape,
     head: policy.head, observation: policy.observation,
-    meta: { ...policy.meta, version: prunerlVersion },
+    meta: { ...policy.meta, version: prunerlVersion } as PolicyMeta,
   };
   writeArchive(path, header, tensors);
 }
