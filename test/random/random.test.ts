@@ -93,7 +93,9 @@ describe('Random', () => {
     const variance = sumSq / n - mean * mean;
     expect(outside).toBe(0);
     expect(Math.abs(mean)).toBeLessThan(5 * Math.sqrt(0.01 / 12 / n));
-    expect(variance).toBeCloseTo(0.01 / 12, 5);
+    // The sample variance's standard error is sqrt(Var(u²)/n), Var(u²) = 4a⁴/45 for u uniform on [−a, a].
+    const a = 0.05;
+    expect(Math.abs(variance - (a * a) / 3)).toBeLessThan(5 * Math.sqrt((4 * a ** 4) / 45 / n));
   });
 
   it('integer(low, high) covers [low, high) evenly (chi-square, fixed seed)', () => {
