@@ -103,3 +103,38 @@ export function qValues(out: Float32Array, batch: number, head: QHead): Float32A
   }
   return q;
 }
+
+/**
+ * dLoss/dOutputs from dLoss/dQ [batch, actions] for 'q' and 'dueling' heads (the chain rule through
+ * Q_a = V + A_a − mean A: dV = Σ_a dQ_a, dA_j = dQ_j − mean_a dQ_a).
+ */
+export function qHeadBackward(dQ: Float32Array, batch: number, head: QHead): Float32Array {
+  if (head.kind === 'q') return dQ;
+  if (head.kind === 'c51') throw new RangeError('Expected a q or dueling head for qHeadBackward but received c51; use c51HeadBackward');
+  const { actions } = head;
+  const dOut = new Float32Array(batch * (actions + 1));
+  for (let b = 0; b < batch; b++) {
+    let sum = 0;
+    for (let a = 0; a < actions; a++) sum += dQ[b * actions + a];
+    dOut[b * (actions + 1)] = sum;
+    for (let a = 0; a < actions; a++) dOut[b * (actions + 1) + 1 + a] = dQ[b * actions + a] - sum / actions;
+  }
+  return dOut;
+}
+
+/** dLoss/dOutputs from dLoss/dLogits [batch, actions, atoms] of a C51 head (per atom, as for dueling). */
+export function c51HeadBackward(dLogits: Float32Array, batch: number, head: Extract<QHead, { kind: 'c51' }>): Float32Array {
+  if (!head.dueling) return dLogits;
+  const { actions, atoms } = head;
+  const stride = (actions + 1) * atoms;
+  const dOut = new Float32Array(batch * stride);
+  for (let b = 0; b < batch; b++) {
+    for (let z = 0; z < atoms; z++) {
+      let sum = 0;
+      for (let a = 0; a < actions; a++) sum += dLogits[(b * actions + a) * atoms + z];
+      dOut[b * stride + z] = sum;
+      for (let a = 0; a < actions; a++) dOut[b * stride + (1 + a) * atoms + z] = dLogits[(b * actions + a) * atoms + z] - sum / actions;
+    }
+  }
+  return dOut;
+}

@@ -1,0 +1,80 @@
+// A value-based agent: an online Q-network, a target network copied from it every `targetUpdatePeriod`
+// updates, ε-greedy action selection, and one update rule — DQN's TD target (optionally Double DQN) or C51's
+// distributional target (Rainbow). The replay buffer, the exploration schedule and the loop live in the trainer.
+import { native } from '../native.js';
+import { Network, type LayerSpec, type OptimizerSpec } from '../nn/network.js';
+import type { Random } from '../random/random.js';
+import type { ReplayBatch } from './replay/replay_buffer.js';
+import { checkHead, headOutputs, qValues, type QHead } from './q_head.js';
+import { dqnUpdate, type UpdateResult } from './dqn_update.js';
+import { c51Update } from './c51_update.js';
+
+export interface ValueAgentOptions {
+  /** The network's layers, ending in a linear layer of headOutputs(head) units. */
+  layers: LayerSpec[];
+  inputShape: number[];
+  head: QHead;
+  optimizer: OptimizerSpec;
+  /** Double DQN / double C51 target. */
+  double: boolean;
+  loss: 'huber' | 'mse';
+  /** Updates between copies of the online network into the target network. */
+  targetUpdatePeriod: number;
+  seed: number;
+}
+
+export class ValueAgent {
+  readonly head: QHead;
+  readonly online: Network;
+  readonly target: Network;
+  readonly options: ValueAgentOptions;
+  #updates = 0;
+
+  constructor(options: ValueAgentOptions) {
+    this.options = options;
+    this.head = checkHead(options.head);
+    const last = options.layers[options.layers.length - 1];
+    if (!last || last.type !== 'linear' || last.out !== headOutputs(this.head)) {
+      throw new RangeError(`Expected the last layer to be linear with ${headOutputs(this.head)} units for a ${this.head.kind} head`);
+    }
+    this.online = new Network({ layers: options.layers, inputShape: options.inputShape, seed: options.seed });
+    this.online.setOptimizer(options.optimizer);
+    this.target = this.online.cloneArchitecture();
+    this.target.copyFrom(this.online);
+  }
+
+  get updates(): number {
+    return this.#updates;
+  }
+
+  /** Q-values [batch, actions] of the online network. */
+  qValues(obs: Float32Array, batch: number): Float32Array {
+    return qValues(this.online.forward(obs, batch), batch, this.head);
+  }
+
+  /** The greedy action for one observation, or a uniform one with probability ε (drawn from rng). */
+  act(obs: Float32Array, epsilon: number, rng: Random): number {
+    if (epsilon > 0 && rng.uniform() < epsilon) return rng.integer(0, this.head.actions);
+    return native.argmaxRows(this.qValues(obs, 1), 1, this.head.actions)[0];
+  }
+
+  /** One gradient step on a replay batch; copies the online network into the target when due. */
+  update(batch: ReplayBatch): UpdateResult {
+    const result = this.head.kind === 'c51'
+      ? c51Update(this.online, this.target, this.head, batch, this.options.double)
+      : dqnUpdate(this.online, this.target, this.head, batch, { double: this.options.double, loss: this.options.loss });
+    this.#updates++;
+    if (this.#updates % this.options.targetUpdatePeriod === 0) this.target.copyFrom(this.online);
+    return result;
+  }
+
+  /** For checkpoints: restores the update count (networks and optimizer state are restored separately). */
+  setUpdates(updates: number): void {
+    this.#updates = updates;
+  }
+
+  dispose(): void {
+    this.online.dispose();
+    this.target.dispose();
+  }
+}

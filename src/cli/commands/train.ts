@@ -1,0 +1,113 @@
+// `prunerl train`: flags and an optional JSON config file → a validated TrainConfig → the trainer, with a
+// progress bar on a terminal and plain periodic lines otherwise.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { parsePartialConfig, resolveConfig, type TrainConfigInput } from '../../train/train_config.js';
+import { train, type TrainProgress } from '../../train/trainer.js';
+import { presetNames } from '../../train/presets.js';
+
+interface TrainFlags {
+  env?: string; agent?: string; preset?: string; net?: string; width?: string; sparsity?: string;
+  schedule?: string; distribution?: string; frames?: string; seed?: string; out?: string; config?: string;
+  resume?: boolean; quiet?: boolean;
+}
+
+function number(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new RangeError(`Expected a number for --${name} but received '${value}'`);
+  return n;
+}
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`Expected a readable JSON file for --config but could not read ${path} (${(err as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`Expected valid JSON in --config ${path} but ${(err as Error).message}`);
+  }
+}
+
+function flagsToConfig(f: TrainFlags): TrainConfigInput {
+  return parsePartialConfig(Object.fromEntries(Object.entries({
+    env: f.env, agent: f.agent, preset: f.preset, net: f.net, width: number(f.width, 'width'),
+    sparsity: number(f.sparsity, 'sparsity'), schedule: f.schedule, distribution: f.distribution,
+    frames: number(f.frames, 'frames'), seed: number(f.seed, 'seed'),
+  }).filter(([, v]) => v !== undefined)), 'command-line flags');
+}
+
+function defaultOut(c: { env: string; agent: string; width: number; sparsity: number; seed: number }): string {
+  return join('runs', `${c.env.replace(/\//g, '-')}-${c.agent}-w${c.width}-s${c.sparsity}-seed${c.seed}`);
+}
+
+function progressPrinter(quiet: boolean): { update(p: TrainProgress): void; stop(): void } {
+  if (quiet) return { update() {}, stop() {} };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar({
+      format: 'train [{bar}] {percentage}% | {value}/{total} frames | {fps} frames/s | return {ret} | eval {evalRet} | sparsity {sp}',
+      hideCursor: true,
+    }, cliProgress.Presets.shades_classic);
+    let started = false, t0 = performance.now(), f0 = 0;
+    return {
+      update(p) {
+        const fps = Math.round((p.frames - f0) / Math.max(1e-3, (performance.now() - t0) / 1000));
+        const payload = { fps, ret: p.lastTrainReturn?.toFixed(1) ?? '-', evalRet: p.lastEvalReturn?.toFixed(1) ?? '-', sp: p.sparsity.toFixed(3) };
+        if (!started) { bar.start(p.totalFrames, p.frames, payload); started = true; t0 = performance.now(); f0 = p.frames; }
+        else bar.update(p.frames, payload);
+      },
+      stop() { if (started) bar.stop(); },
+    };
+  }
+  let lastPrinted = -1, t0 = performance.now();
+  return {
+    update(p) {
+      const decile = Math.floor((10 * p.frames) / p.totalFrames);
+      if (decile === lastPrinted) return;
+      lastPrinted = decile;
+      const seconds = (performance.now() - t0) / 1000;
+      console.error(`train ${p.frames}/${p.totalFrames} frames (${seconds.toFixed(0)} s) | eval return ${p.lastEvalReturn?.toFixed(1) ?? '-'} | sparsity ${p.sparsity.toFixed(3)}`);
+    },
+    stop() {},
+  };
+}
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a DQN or Rainbow agent, pruned gradually (default: a short pruned DQN on CartPole-v1)')
+    .option('--env <id>', 'environment id (CartPole-v1, Acrobot-v1, minatar/<game>)')
+    .option('--agent <name>', 'dqn or rainbow')
+    .option('--preset <name>', `named settings: ${presetNames.join(', ')}`)
+    .option('--net <name>', 'mlp, minatar, nature or impala (default: mlp for vectors, minatar for grids)')
+    .option('--width <n>', 'width multiplier (the paper: 1, 3, 5)')
+    .option('--sparsity <s>', 'final sparsity in [0, 1); 0 trains dense (default 0.9)')
+    .option('--schedule <name>', 'polynomial (gradual, the paper) or constant (one shot)')
+    .option('--distribution <name>', 'erk (default), uniform or global')
+    .option('--frames <n>', 'env steps to train for')
+    .option('--seed <n>', 'random seed')
+    .option('--out <dir>', 'run directory (default runs/<env>-<agent>-w<width>-s<sparsity>-seed<seed>)')
+    .option('--config <file>', 'JSON file of any config keys (flags override it)')
+    .option('--resume', 'continue the run in --out from its checkpoint')
+    .option('--quiet', 'no progress output')
+    .action(async (flags: TrainFlags) => {
+      const fromFile = flags.config ? parsePartialConfig(readConfigFile(flags.config), `--config ${flags.config}`) : {};
+      const fromFlags = flagsToConfig(flags);
+      const config = resolveConfig(fromFile, fromFlags);
+      const out = resolve(flags.out ?? defaultOut(config));
+      const progress = progressPrinter(!!flags.quiet);
+      const summary = await train(config, { out, resume: !!flags.resume, onProgress: (p) => progress.update(p) });
+      progress.stop();
+      if (!flags.quiet) {
+        console.log(`done: ${summary.frames} frames of ${summary.agent} on ${summary.env}; final eval return ${summary.finalEvalReturn.toFixed(1)}, ` +
+          `sparsity ${summary.achievedSparsity.toFixed(3)}, ${summary.updatesPerSecond.toFixed(0)} updates/s, ${summary.envStepsPerSecond.toFixed(0)} env steps/s`);
+        console.log(`results: ${out} (metrics.jsonl, metrics.csv, summary.json, checkpoint.prl, policy.prl)`);
+      }
+    });
+}

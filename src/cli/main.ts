@@ -1,0 +1,30 @@
+// The `prunerl` command: one commander program; each command lives in src/cli/commands/<name>.ts and registers
+// itself. Errors a user caused print one line (no stack trace) and exit with status 2.
+import { Command, CommanderError } from 'commander';
+import { prunerlVersion } from '../version.js';
+import { registerTrainCommand } from './commands/train.js';
+
+export function buildProgram(): Command {
+  const program = new Command('prunerl')
+    .description('Train value-based RL agents with gradual magnitude pruning; export pruned policies to ONNX')
+    .version(prunerlVersion)
+    .showHelpAfterError('(run with --help for usage)');
+  registerTrainCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`prunerl: ${message.split('\n')[0]}`);
+    if (process.env.PRUNERL_DEBUG) console.error(err);
+    process.exitCode = 2;
+  }
+}

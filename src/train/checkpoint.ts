@@ -1,0 +1,134 @@
+// Everything a run needs to continue exactly where it stopped: both networks (weights, biases, masks), the
+// optimizer's moments and step, the replay buffer, the trainer's counters and generator, and the env's own state.
+// Written atomically (archive.ts), so a run killed at any moment finds either the previous checkpoint or this one.
+import type { Network } from '../nn/network.js';
+import type { RandomState } from '../random/random.js';
+import type { ReplayState, PendingStreamState } from '../agents/replay/replay_buffer.js';
+import { readArchive, writeArchive } from './archive.js';
+import type { TrainConfig } from './train_config.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.prl';
+
+/** The trainer's own counters and statistics at the checkpoint. */
+export interface LoopState {
+  frames: number;
+  updates: number;
+  episodes: number;
+  episodeReturn: number;
+  episodeLength: number;
+  /** Whether the next thing the loop does is reset the env (the checkpoint was taken between episodes). */
+  needsReset: boolean;
+  trainReturns: number[];
+  lossSum: number;
+  lossCount: number;
+  metricsRows: number;
+  evaluations: number;
+  lastEvalReturn: number | null;
+  pruneTarget: number;
+  rng: RandomState;
+  /** The env's snapshot when it offers one (mid-episode checkpoints), else null. */
+  env: unknown;
+}
+
+interface CheckpointHeader {
+  kind: 'checkpoint';
+  format: 1;
+  config: TrainConfig;
+  loop: LoopState;
+  optimizerStep: number;
+  optimizerTensors: number;
+  replay: Omit<ReplayState, 'obs' | 'nextObs' | 'actions' | 'rewards' | 'discounts' | 'dones' | 'priorities' | 'pending'>;
+  pendingStreams: number[];
+  hasPriorities: boolean;
+}
+
+export interface CheckpointContents {
+  config: TrainConfig;
+  loop: LoopState;
+  online: Network;
+  target: Network;
+  replay: ReplayState;
+  /** The observation the agent acts on next (mid-episode checkpoints). */
+  obs: Float32Array | Uint8Array | null;
+}
+
+type Tensor = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
+
+function putNetwork(tensors: Map<string, Tensor>, prefix: string, net: Network): void {
+  for (const p of net.params()) {
+    tensors.set(`${prefix}.w${p.index}`, net.getWeight(p.index));
+    tensors.set(`${prefix}.b${p.index}`, net.getBias(p.index));
+    tensors.set(`${prefix}.m${p.index}`, net.getMask(p.index));
+  }
+}
+
+function getNetwork(tensors: Map<string, Tensor>, prefix: string, net: Network, file: string): void {
+  for (const p of net.params()) {
+    const w = tensors.get(`${prefix}.w${p.index}`), b = tensors.get(`${prefix}.b${p.index}`), m = tensors.get(`${prefix}.m${p.index}`);
+    if (!(w instanceof Float32Array) || !(b instanceof Float32Array) || !(m instanceof Uint8Array)) {
+      throw new Error(`Expected ${prefix} layer ${p.index} in ${file} but it is missing: the checkpoint does not match this network`);
+    }
+    net.setMask(p.index, m); // masks first: setMask zeroes pruned weights and drops their optimizer state
+    net.setWeight(p.index, w);
+    net.setBias(p.index, b);
+  }
+}
+
+export function saveCheckpoint(path: string, c: CheckpointContents): void {
+  const tensors = new Map<string, Tensor>();
+  putNetwork(tensors, 'online', c.online);
+  putNetwork(tensors, 'target', c.target);
+  const opt = c.online.getOptimizerState();
+  opt.tensors.forEach((t, i) => tensors.set(`opt${i}`, t));
+  const { obs, nextObs, actions, rewards, discounts, dones, priorities, pending, ...replayScalars } = c.replay;
+  Object.entries({ obs, nextObs, actions, rewards, discounts, dones }).forEach(([k, v]) => tensors.set(`replay.${k}`, v));
+  if (priorities) tensors.set('replay.priorities', priorities);
+  pending.forEach((p, i) => {
+    tensors.set(`pending${i}.obs`, p.obs);
+    tensors.set(`pending${i}.actions`, p.actions);
+    tensors.set(`pending${i}.rewards`, p.rewards);
+  });
+  if (c.obs) tensors.set('obs', c.obs);
+  const header: CheckpointHeader = {
+    kind: 'checkpoint', format: 1, config: c.config, loop: c.loop,
+    optimizerStep: opt.step, optimizerTensors: opt.tensors.length,
+    replay: replayScalars, pendingStreams: pending.map((p) => p.stream), hasPriorities: priorities !== undefined,
+  };
+  writeArchive(path, header, tensors);
+}
+
+/** Reads a checkpoint's config and loop state only (to rebuild the run before restoring the rest). */
+export function readCheckpointHeader(path: string): { config: TrainConfig; loop: LoopState } {
+  const { header } = readArchive<CheckpointHeader>(path);
+  if (header.kind !== 'checkpoint') throw new Error(`Expected a checkpoint in ${path} but it holds a '${header.kind}'`);
+  return { config: header.config, loop: header.loop };
+}
+
+/** Restores networks and optimizer state in place; returns the replay state, loop state and current obs. */
+export function loadCheckpoint(path: string, online: Network, target: Network): Omit<CheckpointContents, 'online' | 'target'> {
+  const { header, tensors } = readArchive<CheckpointHeader>(path);
+  if (header.kind !== 'checkpoint') throw new Error(`Expected a checkpoint in ${path} but it holds a '${header.kind}'`);
+  getNetwork(tensors, 'online', online, path);
+  getNetwork(tensors, 'target', target, path);
+  const opt: Float32Array[] = [];
+  for (let i = 0; i < header.optimizerTensors; i++) opt.push(tensors.get(`opt${i}`) as Float32Array);
+  online.setOptimizerState({ step: header.optimizerStep, tensors: opt });
+  const pending: PendingStreamState[] = header.pendingStreams.map((stream, i) => ({
+    stream,
+    obs: tensors.get(`pending${i}.obs`) as Float32Array | Uint8Array,
+    actions: tensors.get(`pending${i}.actions`) as Int32Array,
+    rewards: tensors.get(`pending${i}.rewards`) as Float64Array,
+  }));
+  const replay: ReplayState = {
+    ...header.replay,
+    obs: tensors.get('replay.obs') as Float32Array | Uint8Array,
+    nextObs: tensors.get('replay.nextObs') as Float32Array | Uint8Array,
+    actions: tensors.get('replay.actions') as Int32Array,
+    rewards: tensors.get('replay.rewards') as Float32Array,
+    discounts: tensors.get('replay.discounts') as Float32Array,
+    dones: tensors.get('replay.dones') as Uint8Array,
+    priorities: header.hasPriorities ? (tensors.get('replay.priorities') as Float64Array) : undefined,
+    pending,
+  };
+  return { config: header.config, loop: header.loop, replay, obs: (tensors.get('obs') as Float32Array | Uint8Array | undefined) ?? null };
+}

@@ -1,0 +1,46 @@
+// Named settings from the literature, applied under the config file and the flags.
+import type { TrainConfig } from './train_config.js';
+
+export const presetNames = ['cartpole-dqn', 'minatar-dqn', 'dopamine-dqn', 'dopamine-rainbow'] as const;
+export type PresetName = (typeof presetNames)[number];
+
+const presets: Record<PresetName, Partial<TrainConfig>> = {
+  // Tuned here for CartPole-v1 within 50k–100k env steps (see the README's measured learning results).
+  'cartpole-dqn': {},
+  // Young & Tian 2019, MinAtar's DQN: centered RMSProp (lr 2.5e-4, α 0.95, ε 0.01 after the square root), Huber,
+  // replay 100k, batch 32, target copy every 1000 updates, one update per frame after 5000 random frames,
+  // ε from 1 to 0.1 over 100k frames, γ 0.99, 5M frames.
+  'minatar-dqn': {
+    agent: 'dqn', net: 'minatar', frames: 5_000_000,
+    optimizer: { type: 'rmsprop', lr: 2.5e-4, alpha: 0.95, eps: 0.01, centered: true },
+    loss: 'huber', replayCapacity: 100_000, batchSize: 32, targetUpdatePeriod: 1000, updateEvery: 1,
+    learningStarts: 5000, epsilonStart: 1, epsilonEnd: 0.1, epsilonDecayFrames: 100_000, gamma: 0.99,
+    double: false, dueling: false, nStep: 1, evalEvery: 100_000, evalEpisodes: 10, checkpointEvery: 20_000,
+  },
+  // Dopamine's DQN as the paper runs it: Adam (lr 6.25e-5, ε 1.5e-4), batch 32, an update every 4 frames, target
+  // copy every 8000 updates, 20k frames before learning, ε 1 → 0.01 over 250k frames.
+  'dopamine-dqn': {
+    agent: 'dqn', optimizer: { type: 'adam', lr: 6.25e-5, eps: 1.5e-4 }, batchSize: 32, updateEvery: 4,
+    targetUpdatePeriod: 8000, learningStarts: 20_000, epsilonStart: 1, epsilonEnd: 0.01,
+    epsilonDecayFrames: 250_000, replayCapacity: 1_000_000, double: false, dueling: false, nStep: 1, loss: 'huber',
+    evalEpsilon: 0.001,
+  },
+  // Dopamine's Rainbow as the paper runs it: the rainbow agent's defaults below with Adam (lr 6.25e-5,
+  // ε 1.5e-4), Dopamine's DQN schedule of updates and exploration.
+  'dopamine-rainbow': {
+    agent: 'rainbow', optimizer: { type: 'adam', lr: 6.25e-5, eps: 1.5e-4 }, batchSize: 32, updateEvery: 4,
+    targetUpdatePeriod: 8000, learningStarts: 20_000, epsilonStart: 1, epsilonEnd: 0.01,
+    epsilonDecayFrames: 250_000, replayCapacity: 1_000_000, evalEpsilon: 0.001,
+  },
+};
+
+/** What makes the rainbow agent Rainbow (Hessel et al. 2018, Dopamine's choices): C51 with 51 atoms on [−10, 10],
+ * 3-step returns, prioritized replay (α 0.5, β 0.5), dueling and double. */
+export const rainbowDefaults: Partial<TrainConfig> = {
+  atoms: 51, vMin: -10, vMax: 10, nStep: 3, prioritized: true, priorityAlpha: 0.5, priorityBeta: 0.5,
+  dueling: true, double: true,
+};
+
+export function presetFor(name: PresetName | undefined): Partial<TrainConfig> {
+  return name ? presets[name] : {};
+}

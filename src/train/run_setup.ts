@@ -1,0 +1,77 @@
+// From a resolved config to the pieces of a run: envs, head, network layers, agent, replay buffer, pruner.
+import type { Env } from '../envs/env.js';
+import { makeEnv } from '../envs/registry.js';
+import { registerBuiltinEnvs } from '../envs/builtin.js';
+import { architecture, type ArchitectureName } from '../nn/architectures.js';
+import { headOutputs, type QHead } from '../agents/q_head.js';
+import { ValueAgent } from '../agents/value_agent.js';
+import { UniformReplayBuffer } from '../agents/replay/uniform_replay_buffer.js';
+import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
+import { Pruner } from '../prune/pruner.js';
+import { constantSchedule, polynomialSchedule, type SparsitySchedule } from '../prune/schedule.js';
+import type { SparsityDistribution } from '../prune/distribution.js';
+import type { OptimizerSpec } from '../nn/network.js';
+import type { TrainConfig } from './train_config.js';
+
+export interface RunParts {
+  env: Env;
+  evalEnv: Env;
+  net: ArchitectureName;
+  head: QHead;
+  agent: ValueAgent;
+  replay: UniformReplayBuffer | PrioritizedReplayBuffer;
+  pruner: Pruner | null;
+  totalUpdates: number;
+}
+
+/** Updates a run of `frames` makes: one every updateEvery frames once learningStarts frames have passed. */
+export function totalUpdatesOf(c: Pick<TrainConfig, 'frames' | 'updateEvery' | 'learningStarts'>): number {
+  return Math.max(0, Math.floor(c.frames / c.updateEvery) - Math.floor(c.learningStarts / c.updateEvery));
+}
+
+export function headOf(c: TrainConfig, actions: number): QHead {
+  if (c.agent === 'rainbow') return { kind: 'c51', actions, atoms: c.atoms, vMin: c.vMin, vMax: c.vMax, dueling: c.dueling };
+  return c.dueling ? { kind: 'dueling', actions } : { kind: 'q', actions };
+}
+
+function scheduleOf(c: TrainConfig, totalUpdates: number): SparsitySchedule {
+  const startStep = Math.round(c.pruneStart * totalUpdates);
+  if (c.schedule === 'constant') return constantSchedule({ sparsity: c.sparsity, step: Math.max(1, startStep) });
+  const endStep = Math.max(startStep + 1, Math.round(c.pruneEnd * totalUpdates));
+  return polynomialSchedule({ finalSparsity: c.sparsity, initialSparsity: 0, startStep, endStep, frequency: c.pruneFrequency });
+}
+
+function denseLayerIndices(kind: TrainConfig['denseLayers'], layers: number): number[] {
+  if (kind === 'first') return [0];
+  if (kind === 'last') return [layers - 1];
+  if (kind === 'first-last') return layers > 1 ? [0, layers - 1] : [0];
+  return [];
+}
+
+export async function setupRun(c: TrainConfig): Promise<RunParts> {
+  registerBuiltinEnvs();
+  const env = await makeEnv(c.env, {});
+  const evalEnv = await makeEnv(c.env, {});
+  const space = env.observationSpace;
+  const net: ArchitectureName = c.net ?? (space.shape.length === 3 ? 'minatar' : 'mlp');
+  const head = headOf(c, env.actionSpace.n);
+  const layers = architecture(net, { width: c.width, outputs: headOutputs(head), inputShape: space.shape });
+  const agent = new ValueAgent({
+    layers, inputShape: space.shape, head, optimizer: c.optimizer as OptimizerSpec, double: c.double,
+    loss: c.loss, targetUpdatePeriod: c.targetUpdatePeriod, seed: c.seed,
+  });
+  const replayOptions = { capacity: c.replayCapacity, observationSpace: space, nStep: c.nStep, gamma: c.gamma };
+  const replay = c.prioritized
+    ? new PrioritizedReplayBuffer({ ...replayOptions, alpha: c.priorityAlpha })
+    : new UniformReplayBuffer(replayOptions);
+  const totalUpdates = totalUpdatesOf(c);
+  let pruner: Pruner | null = null;
+  if (c.sparsity > 0) {
+    if (totalUpdates < 2) throw new RangeError(`Expected a run with at least 2 updates to prune but frames = ${c.frames} gives ${totalUpdates}`);
+    pruner = new Pruner(agent.online, {
+      schedule: scheduleOf(c, totalUpdates), distribution: c.distribution as SparsityDistribution,
+      dense: denseLayerIndices(c.denseLayers, agent.online.params().length),
+    });
+  }
+  return { env, evalEnv, net, head, agent, replay, pruner, totalUpdates };
+}

@@ -1,0 +1,128 @@
+// Every option of a training run, validated with zod: an unknown key or a wrong type is one readable error.
+// Resolution order: the agent's defaults ← the preset ← the config file ← command-line flags.
+import { z } from 'zod';
+import { architectureNames } from '../nn/architectures.js';
+import { sparsityDistributions } from '../prune/distribution.js';
+import { presetFor, presetNames, rainbowDefaults, type PresetName } from './presets.js';
+
+const optimizerSchema = z.strictObject({
+  type: z.enum(['adam', 'rmsprop', 'sgd']),
+  lr: z.number().positive(),
+  /** Adam: ε added to √v̂; RMSProp: ε added after the square root (PyTorch). */
+  eps: z.number().positive().optional(),
+  beta1: z.number().min(0).max(1).optional(),
+  beta2: z.number().min(0).max(1).optional(),
+  alpha: z.number().min(0).max(1).optional(),
+  centered: z.boolean().optional(),
+});
+
+export const trainConfigSchema = z.strictObject({
+  /** A registered env id: CartPole-v1, Acrobot-v1, minatar/<game> (with @prunerl/minatar). */
+  env: z.string().min(1),
+  agent: z.enum(['dqn', 'rainbow']),
+  preset: z.enum(presetNames).optional(),
+  /** mlp for vector observations, minatar / nature / impala for image ones. */
+  net: z.enum(architectureNames).optional(),
+  /** Width multiplier of the network (the paper uses 1, 3, 5). */
+  width: z.number().int().min(1).max(64),
+  /** Final sparsity s_f; 0 trains dense. */
+  sparsity: z.number().min(0).lt(1),
+  schedule: z.enum(['polynomial', 'constant']),
+  distribution: z.enum(sparsityDistributions as [string, ...string[]]),
+  /** Weight layers kept dense: none, the first, the last, or both. */
+  denseLayers: z.enum(['none', 'first', 'last', 'first-last']),
+  /** Pruning runs from pruneStart to pruneEnd (fractions of the training updates), every pruneFrequency updates. */
+  pruneStart: z.number().min(0).max(1),
+  pruneEnd: z.number().min(0).max(1),
+  pruneFrequency: z.number().int().min(1),
+  /** Env steps to train for. */
+  frames: z.number().int().min(1),
+  seed: z.number().int().min(0),
+  gamma: z.number().min(0).max(1),
+  batchSize: z.number().int().min(1),
+  replayCapacity: z.number().int().min(1),
+  /** Frames of uniformly random actions before learning starts. */
+  learningStarts: z.number().int().min(0),
+  /** Frames per update (1: every frame, 4: Dopamine). */
+  updateEvery: z.number().int().min(1),
+  targetUpdatePeriod: z.number().int().min(1),
+  double: z.boolean(),
+  dueling: z.boolean(),
+  nStep: z.number().int().min(1),
+  loss: z.enum(['huber', 'mse']),
+  optimizer: optimizerSchema,
+  epsilonStart: z.number().min(0).max(1),
+  epsilonEnd: z.number().min(0).max(1),
+  epsilonDecayFrames: z.number().int().min(1),
+  /** C51 (rainbow) support. */
+  atoms: z.number().int().min(2),
+  vMin: z.number(),
+  vMax: z.number(),
+  /** Prioritized replay (rainbow): α and the importance-sampling exponent β. */
+  prioritized: z.boolean(),
+  priorityAlpha: z.number().min(0).max(1),
+  priorityBeta: z.number().min(0).max(1),
+  /** Frames between evaluations, episodes per evaluation, ε during evaluation. */
+  evalEvery: z.number().int().min(1),
+  evalEpisodes: z.number().int().min(1),
+  evalEpsilon: z.number().min(0).max(1),
+  /** Updates between checkpoints (a checkpoint is also written at the end). */
+  checkpointEvery: z.number().int().min(1),
+  /** Multiplies observations after the cast to float (1 for 0/1 grids, 1/255 for pixels). */
+  observationScale: z.number().positive(),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type TrainConfigInput = Partial<TrainConfig>;
+
+/** The defaults every run starts from (a DQN on CartPole-v1, pruned to 90% with the paper's schedule). */
+export const baseDefaults: TrainConfig = {
+  env: 'CartPole-v1', agent: 'dqn', width: 1, sparsity: 0.9,
+  schedule: 'polynomial', distribution: 'erk', denseLayers: 'none',
+  pruneStart: 0.2, pruneEnd: 0.8, pruneFrequency: 1000,
+  frames: 50_000, seed: 0, gamma: 0.99, batchSize: 64, replayCapacity: 50_000, learningStarts: 1000,
+  updateEvery: 1, targetUpdatePeriod: 500, double: true, dueling: false, nStep: 1, loss: 'huber',
+  optimizer: { type: 'adam', lr: 5e-4, eps: 1e-8 },
+  epsilonStart: 1, epsilonEnd: 0.02, epsilonDecayFrames: 10_000,
+  atoms: 51, vMin: -10, vMax: 10, prioritized: false, priorityAlpha: 0.5, priorityBeta: 0.5,
+  evalEvery: 5000, evalEpisodes: 5, evalEpsilon: 0, checkpointEvery: 5000, observationScale: 1,
+};
+
+/** One line per problem: `config.key: message`. */
+function describeZodError(error: z.ZodError, source: string): string {
+  return error.issues
+    .map((issue) => `${source}${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Parses a partial config from a file or flags, naming the source in errors. */
+export function parsePartialConfig(value: unknown, source: string): TrainConfigInput {
+  const result = trainConfigSchema.partial().safeParse(value);
+  if (!result.success) throw new RangeError(`Invalid ${source}: ${describeZodError(result.error, 'config')}`);
+  return result.data;
+}
+
+/**
+ * Merges defaults, preset and overrides, then checks what only a whole config can show (an impossible schedule,
+ * a batch larger than the replay buffer...) so bad runs are refused before training starts.
+ */
+export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
+  const agent = (merged.agent as TrainConfig['agent'] | undefined) ?? baseDefaults.agent;
+  const preset = merged.preset as PresetName | undefined;
+  const presetValues = presetFor(preset);
+  const agentDefaults = (presetValues.agent ?? agent) === 'rainbow' ? rainbowDefaults : {};
+  const config: Record<string, unknown> = { ...baseDefaults, ...agentDefaults, ...presetValues };
+  for (const [k, v] of Object.entries(merged)) config[k] = v;
+  const result = trainConfigSchema.safeParse(config);
+  if (!result.success) throw new RangeError(`Invalid configuration: ${describeZodError(result.error, 'config')}`);
+  const c = result.data;
+  const problems: string[] = [];
+  if (c.batchSize > c.replayCapacity) problems.push(`batchSize (${c.batchSize}) must be ≤ replayCapacity (${c.replayCapacity})`);
+  if (c.pruneEnd <= c.pruneStart) problems.push(`pruneEnd (${c.pruneEnd}) must be > pruneStart (${c.pruneStart})`);
+  if (c.vMax <= c.vMin) problems.push(`vMax (${c.vMax}) must be > vMin (${c.vMin})`);
+  if (c.learningStarts >= c.frames && c.sparsity > 0) problems.push(`learningStarts (${c.learningStarts}) must be < frames (${c.frames}) for any update to happen`);
+  if (problems.length) throw new RangeError(`Invalid configuration: ${problems.join('; ')}`);
+  return c;
+}

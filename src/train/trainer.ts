@@ -1,0 +1,245 @@
+// The training loop: act ε-greedily, store the step, update every `updateEvery` frames, prune on the schedule,
+// evaluate every `evalEvery` frames, checkpoint every `checkpointEvery` updates. Deterministic on the CPU: one
+// seeded generator drives exploration, replay sampling and the env's episode seeds, and nothing reads the clock
+// except the two throughput columns of the metrics.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Random } from '../random/random.js';
+import type { Env, Observation } from '../envs/env.js';
+import { savePolicy } from './policy_file.js';
+import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointHeader, saveCheckpoint, type LoopState } from './checkpoint.js';
+import { MetricsLog, type MetricsRow } from './metrics_log.js';
+import { evaluate, toInput } from './evaluation.js';
+import { setupRun, type RunParts } from './run_setup.js';
+import { dormantFraction, srank } from './network_metrics.js';
+import { weightLayerPositions } from '../nn/layer_shapes.js';
+import type { TrainConfig } from './train_config.js';
+import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
+import type { ReplayBatch } from '../agents/replay/replay_buffer.js';
+
+export interface TrainSummary {
+  env: string;
+  agent: string;
+  seed: number;
+  frames: number;
+  finalEvalReturn: number;
+  targetSparsity: number;
+  achievedSparsity: number;
+  updatesPerSecond: number;
+  envStepsPerSecond: number;
+}
+
+export interface TrainProgress {
+  frames: number;
+  totalFrames: number;
+  updates: number;
+  lastTrainReturn: number | null;
+  lastEvalReturn: number | null;
+  sparsity: number;
+}
+
+export interface TrainOptions {
+  /** The run directory (created if missing). */
+  out: string;
+  /** Continue from <out>/checkpoint.prl with the config stored there. */
+  resume?: boolean;
+  /** Called every few hundred frames and after each evaluation. */
+  onProgress?: (p: TrainProgress) => void;
+  /** Called with each metrics row. */
+  onEvaluation?: (row: MetricsRow) => void;
+}
+
+interface SnapshotEnv { snapshot(): unknown; restore(s: unknown): void }
+function snapshotOf(env: Env): SnapshotEnv | null {
+  const e = env as Partial<SnapshotEnv>;
+  return typeof e.snapshot === 'function' && typeof e.restore === 'function' ? (env as unknown as SnapshotEnv) : null;
+}
+
+/** Linear ε decay from epsilonStart to epsilonEnd over epsilonDecayFrames frames after learningStarts. */
+function epsilonAt(c: TrainConfig, frames: number): number {
+  const t = Math.min(1, Math.max(0, frames - c.learningStarts) / c.epsilonDecayFrames);
+  return c.epsilonStart + (c.epsilonEnd - c.epsilonStart) * t;
+}
+
+function scaleBatch(batch: ReplayBatch, scale: number): void {
+  if (scale === 1) return;
+  for (let i = 0; i < batch.obs.length; i++) batch.obs[i] *= scale;
+  for (let i = 0; i < batch.nextObs.length; i++) batch.nextObs[i] *= scale;
+}
+
+/** Multiply-adds ×2 of one update over the kept weights (see network_metrics.ts). */
+function flopsPerUpdate(parts: RunParts, c: TrainConfig, positions: number[]): number {
+  const forwardPasses = 2 + (c.double ? 1 : 0); // target on s', online on s (and on s' for double)
+  const backwardProducts = 2; // dX and dW
+  let flops = 0;
+  parts.agent.online.params().forEach((p, i) => {
+    flops += 2 * c.batchSize * positions[i] * p.kept * (forwardPasses + backwardProducts);
+  });
+  return flops;
+}
+
+function freshLoop(seed: number): LoopState {
+  return {
+    frames: 0, updates: 0, episodes: 0, episodeReturn: 0, episodeLength: 0, needsReset: true, trainReturns: [],
+    lossSum: 0, lossCount: 0, metricsRows: 0, evaluations: 0, lastEvalReturn: null, pruneTarget: 0,
+    rng: new Random(seed).state(), env: null,
+  };
+}
+
+export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+  const out = options.out;
+  mkdirSync(out, { recursive: true });
+  const checkpointPath = join(out, CHECKPOINT_FILE);
+  if (options.resume) {
+    if (!existsSync(checkpointPath)) throw new Error(`Expected a checkpoint to resume from at ${checkpointPath} but there is none`);
+    config = readCheckpointHeader(checkpointPath).config;
+  }
+  writeFileSync(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  const parts = await setupRun(config);
+  const { agent, replay, env, evalEnv, pruner } = parts;
+  const c = config;
+  const A = parts.head.actions;
+  const envSnapshot = snapshotOf(env);
+
+  let loop = freshLoop(c.seed);
+  let obs: Observation | null = null;
+  if (options.resume) {
+    const restored = loadCheckpoint(checkpointPath, agent.online, agent.target);
+    loop = restored.loop;
+    replay.restore(restored.replay);
+    agent.setUpdates(loop.updates);
+    if (!loop.needsReset) {
+      envSnapshot?.restore(loop.env);
+      obs = restored.obs;
+    }
+  }
+  const rng = Random.fromState(loop.rng);
+  const metrics = new MetricsLog(out, loop.metricsRows);
+  const positions = weightLayerPositions(agent.online.config.layers, agent.online.config.inputShape);
+  const prioritized = replay instanceof PrioritizedReplayBuffer ? replay : null;
+
+  let intervalStart = performance.now(), intervalFrames = 0, intervalUpdates = 0;
+  let totalSeconds = 0, totalFramesTimed = 0, totalUpdatesTimed = 0;
+  let checkpointDue = false;
+
+  const writeCheckpoint = (): void => {
+    loop.rng = rng.state();
+    loop.env = !loop.needsReset && envSnapshot ? envSnapshot.snapshot() : null;
+    loop.metricsRows = metrics.rows;
+    loop.updates = agent.updates;
+    loop.pruneTarget = pruner?.lastTarget ?? 0;
+    saveCheckpoint(checkpointPath, { config: c, loop, online: agent.online, target: agent.target, replay: replay.state(), obs: loop.needsReset ? null : obs });
+    savePolicy(join(out, 'policy.prl'), {
+      network: agent.online, head: parts.head,
+      observation: { shape: env.observationSpace.shape, dtype: env.observationSpace.dtype, scale: c.observationScale },
+      meta: { env: c.env, agent: c.agent, net: parts.net, width: c.width, targetSparsity: c.sparsity, seed: c.seed },
+    });
+    checkpointDue = false;
+  };
+
+  const evaluateNow = (): void => {
+    const now = performance.now();
+    const seconds = Math.max(1e-9, (now - intervalStart) / 1000);
+    const evalReturn = evaluate(agent, evalEnv, { seed: c.seed, index: loop.evaluations, episodes: c.evalEpisodes, epsilon: c.evalEpsilon, scale: c.observationScale });
+    loop.evaluations++;
+    loop.lastEvalReturn = evalReturn;
+    let dormant: number | null = null, rank: number | null = null;
+    if (replay.size > 0) {
+      // A batch of its own generator, so measuring never changes what training samples.
+      const probe = Math.min(256, replay.size);
+      const batch = replay.sample(probe, new Random(c.seed * 7919 + loop.evaluations));
+      scaleBatch(batch, c.observationScale);
+      agent.online.forward(batch.obs, probe);
+      const acts = agent.online.activations();
+      dormant = dormantFraction(acts, probe);
+      const last = acts[acts.length - 1];
+      if (last) rank = srank(last, probe, last.length / probe);
+    }
+    const params = agent.online.params();
+    const biasCount = params.reduce((s, p) => s + p.shape[0], 0);
+    const row: MetricsRow = {
+      step: agent.updates, frames: loop.frames,
+      trainReturn: loop.trainReturns.length ? loop.trainReturns.reduce((a, b) => a + b, 0) / loop.trainReturns.length : null,
+      evalReturn, loss: loop.lossCount ? loop.lossSum / loop.lossCount : null,
+      sparsity: agent.online.sparsity(), layerSparsity: params.map((p) => 1 - p.kept / p.size),
+      paramsKept: params.reduce((s, p) => s + p.kept, 0) + biasCount,
+      flopsPerUpdate: flopsPerUpdate(parts, c, positions), dormantFraction: dormant, srank: rank,
+      updatesPerSecond: intervalUpdates / seconds, envStepsPerSecond: intervalFrames / seconds,
+    };
+    metrics.append(row);
+    options.onEvaluation?.(row);
+    totalSeconds += seconds; totalFramesTimed += intervalFrames; totalUpdatesTimed += intervalUpdates;
+    loop.trainReturns = []; loop.lossSum = 0; loop.lossCount = 0;
+    intervalFrames = 0; intervalUpdates = 0;
+    intervalStart = performance.now();
+  };
+
+  const report = (): void => options.onProgress?.({
+    frames: loop.frames, totalFrames: c.frames, updates: agent.updates,
+    lastTrainReturn: loop.trainReturns.at(-1) ?? null, lastEvalReturn: loop.lastEvalReturn, sparsity: agent.online.sparsity(),
+  });
+
+  while (loop.frames < c.frames) {
+    if (loop.needsReset) {
+      if (checkpointDue) writeCheckpoint();
+      obs = env.reset(rng.integer(0, 2 ** 31));
+      loop.needsReset = false;
+      loop.episodeReturn = 0;
+      loop.episodeLength = 0;
+    } else if (checkpointDue && envSnapshot) {
+      writeCheckpoint();
+    }
+    const current = obs as Observation;
+    const action = loop.frames < c.learningStarts
+      ? rng.integer(0, A)
+      : agent.act(toInput(current, c.observationScale), epsilonAt(c, loop.frames), rng);
+    const step = env.step(action);
+    loop.frames++;
+    intervalFrames++;
+    loop.episodeReturn += step.reward;
+    loop.episodeLength++;
+    replay.add({ obs: current, action, reward: step.reward, nextObs: step.obs, terminated: step.terminated, truncated: step.truncated });
+    obs = step.obs;
+    if (step.terminated || step.truncated) {
+      loop.trainReturns.push(loop.episodeReturn);
+      loop.episodes++;
+      loop.needsReset = true;
+    }
+
+    if (loop.frames > c.learningStarts && loop.frames % c.updateEvery === 0 && replay.size >= c.batchSize) {
+      const batch = prioritized ? prioritized.sample(c.batchSize, rng, c.priorityBeta) : replay.sample(c.batchSize, rng);
+      scaleBatch(batch, c.observationScale);
+      const result = agent.update(batch);
+      if (prioritized) {
+        const priorities = new Float64Array(result.tdErrors.length);
+        for (let i = 0; i < priorities.length; i++) priorities[i] = result.tdErrors[i] + 1e-6;
+        prioritized.updatePriorities(batch.indices, priorities);
+      }
+      loop.lossSum += result.loss;
+      loop.lossCount++;
+      intervalUpdates++;
+      pruner?.onUpdate(agent.updates);
+      if (agent.updates % c.checkpointEvery === 0) checkpointDue = true;
+    }
+    if (loop.frames % c.evalEvery === 0 || loop.frames === c.frames) {
+      evaluateNow();
+      report();
+    } else if (loop.frames % 500 === 0) {
+      report();
+    }
+  }
+  loop.needsReset = true; // the run is over: a resume of a finished run starts nothing new
+  writeCheckpoint();
+
+  const summary: TrainSummary = {
+    env: c.env, agent: c.agent, seed: c.seed, frames: loop.frames,
+    finalEvalReturn: loop.lastEvalReturn ?? 0, targetSparsity: c.sparsity, achievedSparsity: agent.online.sparsity(),
+    updatesPerSecond: totalSeconds > 0 ? totalUpdatesTimed / totalSeconds : 0,
+    envStepsPerSecond: totalSeconds > 0 ? totalFramesTimed / totalSeconds : 0,
+  };
+  writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  agent.dispose();
+  env.close?.();
+  evalEnv.close?.();
+  return summary;
+}
