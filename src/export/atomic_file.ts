@@ -1,0 +1,45 @@
+// Writes a file so that a reader sees either the old file or the whole new one, never a truncated one: the bytes
+// go to a temp file in the same folder (same file system, so the rename is atomic), are fsynced, then renamed over
+// the target and the folder is fsynced. This is the rule src/train/archive.ts follows for archives, for raw bytes.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** The temp file writeFileAtomic uses for `path` (hidden, next to it, unique per process). */
+export function atomicTempPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/**
+ * Writes `chunks` to `path` atomically. If anything throws before the rename (a failed write, a chunk producer
+ * that throws), the temp file is removed and `path` is left as it was. A process killed mid-write leaves only the
+ * hidden temp file behind.
+ */
+export function writeFileAtomic(path: string, chunks: Iterable<Uint8Array>): void {
+  const temp = atomicTempPath(path);
+  const fd = openSync(temp, 'w');
+  try {
+    for (const chunk of chunks) {
+      let written = 0;
+      while (written < chunk.byteLength) written += writeSync(fd, chunk, written);
+    }
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  try {
+    closeSync(fd);
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  try {
+    const dirFd = openSync(dirname(path), 'r');
+    fsyncSync(dirFd);
+    closeSync(dirFd);
+  } catch {
+    // Some file systems do not allow fsync on a directory; the rename itself is still atomic.
+  }
+}
