@@ -114,7 +114,7 @@ export function exportOnnx(source: string | Policy, options: ExportOnnxOptions):
     try {
       writeFileAtomic(path, [chosen.bytes]);
     } catch (err) {
-      throw new Error(`Expected a writable path for out but writing ${path} failed: ${(err as Error).message.split('\n')[0]}`);
+      throw new Error(`Expected a writable path for out but writing ${path} failed (${(err as Error).message.split(/[,\n]/)[0]})`);
     }
     const biases = policy.network.params().reduce((a, p) => a + p.shape[0], 0);
     const weights = chosen.layers.reduce((a, l) => a + l.size, 0);

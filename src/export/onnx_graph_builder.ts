@@ -11,7 +11,7 @@ export type AttributeProto = onnxProto.onnx.IAttributeProto;
 
 /** The first opset with each operator in the form we emit (e.g. Slice with starts/ends as inputs is opset 10). */
 export const OPERATOR_SINCE: Readonly<Record<string, number>> = {
-  Add: 7, Sub: 7, Mul: 7, // numpy broadcasting
+  Add: 7, Sub: 7, Mul: 7, Div: 7, // numpy broadcasting
   ArgMax: 1, Cast: 6, Conv: 1, Flatten: 1, Gemm: 7, Identity: 1, MaxPool: 1, Relu: 6, Reshape: 5,
   ReduceMean: 1, ReduceSum: 1, Slice: 10, Softmax: 1, Transpose: 1,
 };

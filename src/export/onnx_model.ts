@@ -54,7 +54,14 @@ export function buildPolicyGraph(policy: Policy, opset: number): GraphBuilder {
   g.purpose = 'the observation input';
   let x = 'obs';
   if (observation.dtype !== 'float32') x = g.node('Cast', [x], [attr.int('to', DataType.FLOAT)], 'obs_float');
-  if (observation.scale !== 1) x = g.node('Mul', [x, g.floats('obs_scale', [1], Float32Array.of(observation.scale))], [], 'obs_scaled');
+  if (observation.scale !== 1) {
+    // float32(obs)·scale with scale = 1/n (1/255 for pixels) is, to float32, obs / n: dividing by n reproduces the
+    // trainer's input bit for bit, where multiplying by float32(1/255) can be 1 ulp off.
+    const n = Math.round(1 / observation.scale);
+    x = 1 / n === observation.scale
+      ? g.node('Div', [x, g.floats('obs_divisor', [1], Float32Array.of(n))], [], 'obs_scaled')
+      : g.node('Mul', [x, g.floats('obs_scale', [1], Float32Array.of(observation.scale))], [], 'obs_scaled');
+  }
   const inputShape = network.config.inputShape;
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   if (size(observation.shape) !== size(inputShape)) {

@@ -5,6 +5,7 @@ import { architecture, type ArchitectureName } from '../../src/nn/architectures.
 import { Network, type LayerSpec } from '../../src/nn/network.js';
 import { headOutputs, qValues, type QHead } from '../../src/agents/q_head.js';
 import type { ObservationSpec, Policy } from '../../src/train/policy_file.js';
+import { toInput } from '../../src/train/evaluation.js';
 import type { Rng } from '../helpers/random.js';
 
 export type HeadName = 'q' | 'dueling' | 'c51' | 'c51-dueling';
@@ -86,10 +87,9 @@ export function argmaxRows(q: ArrayLike<number>, batch: number, actions: number)
   return out;
 }
 
-/** Our forward pass: float32(obs)·scale (float32 arithmetic, as the graph's Cast and Mul), network, head. */
+/** Our forward pass as evaluation runs it: toInput (float32(obs)·scale), the network, the head, argmax. */
 export function nativeOutputs(policy: Policy, obs: Float32Array | Uint8Array, batch: number): Outputs {
-  const scale = Math.fround(policy.observation.scale);
-  const x = Float32Array.from(obs, (v) => v * scale);
+  const x = toInput(obs, policy.observation.scale);
   const q = qValues(policy.network.forward(x, batch), batch, policy.head);
   return { q, action: argmaxRows(q, batch, policy.head.actions) };
 }
