@@ -35,12 +35,12 @@ function summary(r: ExportOnnxResult): string[] {
 }
 
 function latencyTable(report: LatencyReport): string[] {
-  const cell = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2)).padStart(10);
-  const header = `latency, median ms per call (${report.threads} threads)`.padEnd(44) + report.rows.map((r) => `batch ${r.batch}`.padStart(10)).join('');
+  const row = (label: string, cells: string[]) => label.padEnd(40) + cells.map((c) => c.padStart(12)).join('');
+  const ms = (v: number) => (v < 1 ? v.toFixed(3) : v.toFixed(2));
   return [
-    header,
-    `  onnxruntime ${report.onnxruntimeVersion}`.padEnd(44) + report.rows.map((r) => cell(r.onnxruntimeMs)).join(''),
-    `  prunerl native (${report.simd})`.padEnd(44) + report.rows.map((r) => cell(r.nativeMs)).join(''),
+    row(`latency, median ms per call (${report.threads} threads)`, report.rows.map((r) => `batch ${r.batch}`)),
+    row(`  onnxruntime ${report.onnxruntimeVersion}`, report.rows.map((r) => ms(r.onnxruntimeMs))),
+    row(`  prunerl native (${report.simd})`, report.rows.map((r) => ms(r.nativeMs))),
   ];
 }
 
