@@ -1,0 +1,35 @@
+// `prunerl report <sweep-dir>`: aggregate a sweep's runs into tables and figures (see src/report/).
+import type { Command } from 'commander';
+import { buildReport } from '../../report/build_report.js';
+import { markdownTable } from '../../report/html_report.js';
+import type { NormalizationKind } from '../../report/normalize.js';
+import { integerFlag } from './cli_numbers.js';
+
+interface ReportFlags {
+  out?: string; normalize?: string; reference?: string; reps: string; seed: string; png: boolean;
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('Aggregate a sweep: IQM and mean with stratified-bootstrap CIs, profiles, curves (HTML, SVG, PNG)')
+    .argument('<sweep-dir>', 'a folder written by `prunerl sweep`')
+    .option('--out <dir>', 'where to write the report (default: <sweep-dir>/report)')
+    .option('--normalize <kind>', 'human (needs --reference), minmax or none (default: human if --reference covers every env, else minmax)')
+    .option('--reference <file>', 'JSON { "<env>": { "random": n, "human": n } } for human-normalised scores')
+    .option('--reps <n>', 'bootstrap replicates for final scores', '10000')
+    .option('--seed <n>', 'bootstrap seed', '0')
+    .option('--no-png', 'write SVG and HTML only')
+    .action((sweepDir: string, flags: ReportFlags) => {
+      const report = buildReport(sweepDir, {
+        out: flags.out,
+        normalize: flags.normalize as NormalizationKind | undefined,
+        reference: flags.reference,
+        reps: integerFlag(flags.reps, '--reps', 1, 10_000_000),
+        seed: integerFlag(flags.seed, '--seed', 0),
+        png: flags.png,
+      });
+      console.log(markdownTable(report.data));
+      console.error(`report written to ${report.dir}/report.html (${report.files.length} files)`);
+    });
+}

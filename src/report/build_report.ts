@@ -1,0 +1,64 @@
+// `prunerl report`: a sweep folder in, <sweep-dir>/report/ out: report.html, report.json, final_iqm.md and every
+// figure as SVG and PNG.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expectInteger, expectNumberIn, expectOneOf } from '../validate.js';
+import { reportFigures } from './figures.js';
+import { htmlReport, markdownTable } from './html_report.js';
+import { loadReferences, makeNormalizer, normalizations, type NormalizationKind } from './normalize.js';
+import { svgToPng } from './png.js';
+import { computeReport, type ReportData } from './report_data.js';
+import { loadSweepResults } from './sweep_results.js';
+
+export interface BuildReportOptions {
+  out?: string;
+  /** Default: human when --reference covers every task, else min-max. */
+  normalize?: NormalizationKind;
+  reference?: string;
+  reps?: number;
+  curveReps?: number;
+  confidence?: number;
+  seed?: number;
+  /** Skip PNG rendering (SVG and HTML only). */
+  png?: boolean;
+}
+
+export interface BuiltReport {
+  dir: string;
+  data: ReportData;
+  files: string[];
+}
+
+export function buildReport(sweepDir: string, options: BuildReportOptions = {}): BuiltReport {
+  const results = loadSweepResults(sweepDir);
+  if (results.configurations.length === 0) {
+    throw new RangeError(`Expected at least one finished run in ${sweepDir} but received none (${results.unfinished.length} unfinished)`);
+  }
+  const references = options.reference ? loadReferences(options.reference) : {};
+  const kind = options.normalize !== undefined
+    ? expectOneOf(options.normalize, '--normalize', normalizations)
+    : results.tasks.every((t) => references[t]) && options.reference ? 'human' : 'minmax';
+  const norm = makeNormalizer(kind, results, references);
+  const data = computeReport(results, norm, {
+    reps: expectInteger(options.reps ?? 10_000, '--reps', 1, 10_000_000),
+    curveReps: expectInteger(options.curveReps ?? 1000, 'curveReps', 1, 10_000_000),
+    confidence: expectNumberIn(options.confidence ?? 0.95, '--confidence', 0.5, 0.999),
+    seed: expectInteger(options.seed ?? 0, '--seed', 0),
+  });
+  const dir = resolve(options.out ?? join(sweepDir, 'report'));
+  mkdirSync(dir, { recursive: true });
+  const figures = reportFigures(data);
+  const files: string[] = [];
+  const write = (name: string, content: string | Buffer) => {
+    writeFileSync(join(dir, name), content);
+    files.push(name);
+  };
+  for (const f of figures) {
+    write(`${f.name}.svg`, f.svg);
+    if (options.png !== false) write(`${f.name}.png`, svgToPng(f.svg));
+  }
+  write('report.json', `${JSON.stringify(data, null, 2)}\n`);
+  write('final_iqm.md', `${markdownTable(data)}\n`);
+  write('report.html', htmlReport(data, figures));
+  return { dir, data, files };
+}

@@ -1,0 +1,166 @@
+// Every number a report shows, computed once from the sweep's results and written to report.json, so figures,
+// tables and anyone re-checking them read the same values.
+import { runIdFor } from '../sweep/grid.js';
+import { stratifiedBootstrap, stratifiedBootstrapVector, type Interval } from './bootstrap.js';
+import { interquartileMean, meanScore, medianScore, optimalityGap, type TaskScores } from './iqm.js';
+import type { Normalizer } from './normalize.js';
+import { performanceProfile, thresholds, type Profile } from './profiles.js';
+import { configurationLabel, runsByTask, type Configuration, type RunRecord, type SweepResults } from './sweep_results.js';
+
+export interface ReportOptions {
+  /** Bootstrap replicates for final scores (rliable uses 50000). */
+  reps: number;
+  /** Replicates for curves and profiles, which need one interval per point (rliable uses 2000 for profiles). */
+  curveReps: number;
+  confidence: number;
+  seed: number;
+}
+
+export interface TableRow {
+  key: string;
+  label: string;
+  values: Record<string, unknown>;
+  runs: number;
+  tasks: number;
+  iqm: Interval;
+  mean: Interval;
+  median: Interval;
+  optimalityGap: Interval;
+  /** Mean raw final return per task, for readers who want the games' own units. */
+  finalReturn: Record<string, number>;
+}
+
+export interface CurvePoint {
+  frames: number;
+  value: Interval;
+}
+
+export interface Curve {
+  key: string;
+  label: string;
+  points: CurvePoint[];
+}
+
+export interface ReportData {
+  name: string;
+  normalization: { kind: string; unit: string; constants: Normalizer['constants'] };
+  options: ReportOptions;
+  tasks: string[];
+  unfinished: string[];
+  table: TableRow[];
+  /** IQM of normalised evaluation returns over tasks × seeds, per configuration. */
+  curves: Curve[];
+  /** Per task: mean return over seeds, per configuration. */
+  taskCurves: { task: string; curves: Curve[] }[];
+  /** Final IQM against width, one series per configuration without its width (null if width does not vary). */
+  width: { key: string; label: string; sparsity: unknown; points: { width: number; iqm: Interval }[] }[] | null;
+  sparsity: Curve[];
+  dormant: Curve[];
+  profiles: ({ key: string; label: string } & Profile)[];
+}
+
+function finalScores(c: Configuration, tasks: string[], norm: Normalizer): number[][] {
+  return runsByTask(c, tasks).map((runs) => runs.map((r) => norm.apply(r.task, r.summary!.finalEvalReturn)));
+}
+
+/** Frames at which every run of the group has an evaluation, so each curve point averages the same runs. */
+function commonFrames(runs: RunRecord[]): number[] {
+  if (runs.length === 0) return [];
+  let frames: number[] = runs[0]!.metrics.map((m) => m.frames);
+  for (const run of runs.slice(1)) {
+    const own = new Set(run.metrics.map((m) => m.frames));
+    frames = frames.filter((f) => own.has(f));
+  }
+  return frames.sort((a, b) => a - b);
+}
+
+function valuesAt(run: RunRecord, frames: number[], field: (row: RunRecord['metrics'][number]) => number): number[] {
+  const byFrames = new Map(run.metrics.map((m) => [m.frames, field(m)]));
+  return frames.map((f) => byFrames.get(f)!);
+}
+
+function aggregateCurve(c: Configuration, tasks: string[], norm: Normalizer, options: ReportOptions): Curve {
+  const frames = commonFrames(c.runs);
+  const curves = runsByTask(c, tasks).map((runs) => runs.map((r) => valuesAt(r, frames, (m) => norm.apply(r.task, m.evalReturn))));
+  const iqmAt = (sample: number[][][]) => frames.map((_, k) => interquartileMean(sample.map((task) => task.map((run) => run[k]!))));
+  const values = frames.length ? stratifiedBootstrapVector(curves, iqmAt, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }) : [];
+  return { key: c.key, label: c.label, points: frames.map((f, k) => ({ frames: f, value: values[k]! })) };
+}
+
+function taskCurve(c: Configuration, task: string, options: ReportOptions): Curve | null {
+  const runs = c.runs.filter((r) => r.task === task);
+  if (runs.length === 0) return null;
+  const frames = commonFrames(runs);
+  const curves = runs.map((r) => valuesAt(r, frames, (m) => m.evalReturn));
+  const meanAt = (sample: number[][][]) => frames.map((_, k) => sample[0]!.reduce((s, run) => s + run[k]!, 0) / sample[0]!.length);
+  const values = frames.length ? stratifiedBootstrapVector([curves], meanAt, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }) : [];
+  return { key: c.key, label: c.label, points: frames.map((f, k) => ({ frames: f, value: values[k]! })) };
+}
+
+/** The mean of a metric over all of a configuration's runs, without an interval (a schedule, a diagnostic). */
+function meanCurve(c: Configuration, field: 'sparsity' | 'dormantFraction'): Curve {
+  const runs = c.runs.filter((r) => r.metrics.some((m) => typeof m[field] === 'number'));
+  const frames = commonFrames(runs);
+  const points = frames.map((f) => {
+    const values = runs.map((r) => r.metrics.find((m) => m.frames === f)![field]).filter((v): v is number => typeof v === 'number');
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return { frames: f, value: { point: mean, lower: Math.min(...values), upper: Math.max(...values) } };
+  });
+  return { key: c.key, label: c.label, points };
+}
+
+function widthSeries(results: SweepResults, table: TableRow[]): ReportData['width'] {
+  const widths = new Set(results.configurations.map((c) => c.values.width).filter((w) => typeof w === 'number'));
+  if (widths.size < 2) return null;
+  const groups = new Map<string, NonNullable<ReportData['width']>[number]>();
+  for (const row of table) {
+    if (typeof row.values.width !== 'number') continue;
+    const rest = Object.fromEntries(Object.entries(row.values).filter(([k]) => k !== 'width'));
+    const key = runIdFor(rest) || 'all';
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { key, label: configurationLabel(rest), sparsity: rest.sparsity, points: [] }));
+    group.points.push({ width: row.values.width, iqm: row.iqm });
+  }
+  for (const g of groups.values()) g.points.sort((a, b) => a.width - b.width);
+  return [...groups.values()];
+}
+
+export function computeReport(results: SweepResults, norm: Normalizer, options: ReportOptions): ReportData {
+  const { tasks } = results;
+  const boot = { reps: options.reps, confidence: options.confidence, seed: options.seed };
+  const table: TableRow[] = results.configurations.map((c) => {
+    const scores: TaskScores = finalScores(c, tasks, norm);
+    const finalReturn: Record<string, number> = {};
+    for (const runs of runsByTask(c, tasks)) finalReturn[runs[0]!.task] = runs.reduce((s, r) => s + r.summary!.finalEvalReturn, 0) / runs.length;
+    return {
+      key: c.key, label: c.label, values: c.values, runs: c.runs.length, tasks: scores.length,
+      iqm: stratifiedBootstrap(scores, interquartileMean, boot),
+      mean: stratifiedBootstrap(scores, meanScore, boot),
+      median: stratifiedBootstrap(scores, medianScore, boot),
+      optimalityGap: stratifiedBootstrap(scores, (s) => optimalityGap(s), boot),
+      finalReturn,
+    };
+  });
+  const allFinal = results.configurations.flatMap((c) => finalScores(c, tasks, norm).flat());
+  const taus = thresholds(Math.min(0, ...allFinal), Math.max(1, ...allFinal), 41);
+  return {
+    name: results.name,
+    normalization: { kind: norm.kind, unit: norm.unit, constants: norm.constants },
+    options,
+    tasks,
+    unfinished: results.unfinished,
+    table,
+    curves: results.configurations.map((c) => aggregateCurve(c, tasks, norm, options)),
+    taskCurves: tasks.map((task) => ({
+      task,
+      curves: results.configurations.map((c) => taskCurve(c, task, options)).filter((c): c is Curve => c !== null),
+    })),
+    width: widthSeries(results, table),
+    sparsity: results.configurations.map((c) => meanCurve(c, 'sparsity')),
+    dormant: results.configurations.map((c) => meanCurve(c, 'dormantFraction')),
+    profiles: results.configurations.map((c) => ({
+      key: c.key, label: c.label,
+      ...performanceProfile(finalScores(c, tasks, norm), taus, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }),
+    })),
+  };
+}

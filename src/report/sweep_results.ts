@@ -1,0 +1,111 @@
+// Reads a sweep folder into runs grouped the way a report compares them: a *task* is an env, a *configuration*
+// is everything the grid varies except env and seed (agent, width, sparsity, ...), and the seeds of a
+// configuration on a task are its runs. Unfinished runs (no summary.json) are listed but never aggregated.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalKeyOrder, runIdFor, type RunConfig } from '../sweep/grid.js';
+import { readManifest, runDirOf } from '../sweep/sweep_dir.js';
+
+/** One evaluation, as the trainer logs it in metrics.jsonl (fields the report uses; others pass through). */
+export interface MetricsRow {
+  frames: number;
+  evalReturn: number;
+  sparsity?: number;
+  dormantFraction?: number;
+  [key: string]: unknown;
+}
+
+export interface RunSummary {
+  finalEvalReturn: number;
+  [key: string]: unknown;
+}
+
+export interface RunRecord {
+  id: string;
+  task: string;
+  seed: unknown;
+  config: RunConfig;
+  point: RunConfig;
+  summary: RunSummary | null;
+  /** Ordered by frames, one row per evaluation (a resumed run's repeated rows keep the later one). */
+  metrics: MetricsRow[];
+}
+
+export interface Configuration {
+  /** Stable key (the run-id form of its grid values). */
+  key: string;
+  /** For legends and tables: "dqn ×3 95%". */
+  label: string;
+  /** Its grid values, env and seed excluded. */
+  values: RunConfig;
+  runs: RunRecord[];
+}
+
+export interface SweepResults {
+  name: string;
+  tasks: string[];
+  configurations: Configuration[];
+  unfinished: string[];
+}
+
+function readMetrics(path: string): MetricsRow[] {
+  if (!existsSync(path)) return [];
+  const byFrames = new Map<number, MetricsRow>();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    let row: MetricsRow;
+    try {
+      row = JSON.parse(line) as MetricsRow;
+    } catch {
+      continue; // a line cut by a crash mid-write
+    }
+    if (typeof row.frames === 'number' && typeof row.evalReturn === 'number') byFrames.set(row.frames, row);
+  }
+  return [...byFrames.values()].sort((a, b) => a.frames - b.frames);
+}
+
+export function configurationLabel(values: RunConfig): string {
+  return canonicalKeyOrder(Object.keys(values))
+    .map((k) => {
+      const v = values[k];
+      if (k === 'agent') return String(v);
+      if (k === 'width') return `×${String(v)}`;
+      if (k === 'sparsity') return v === 0 ? 'dense' : `${Math.round(Number(v) * 1000) / 10}%`;
+      return `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
+    })
+    .join(' ') || 'all runs';
+}
+
+export function loadSweepResults(sweepDir: string): SweepResults {
+  const manifest = readManifest(sweepDir);
+  const configurations = new Map<string, Configuration>();
+  const tasks = new Set<string>();
+  const unfinished: string[] = [];
+  for (const { id, point } of manifest.runs) {
+    const dir = runDirOf(sweepDir, id);
+    const configPath = join(dir, 'config.json');
+    const config = (existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : { ...manifest.base, ...point }) as RunConfig;
+    const summaryPath = join(dir, 'summary.json');
+    const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : null;
+    if (!summary) {
+      unfinished.push(id);
+      continue;
+    }
+    const task = String(config.env ?? 'default');
+    tasks.add(task);
+    const values = Object.fromEntries(Object.entries(point).filter(([k]) => k !== 'env' && k !== 'seed'));
+    const key = runIdFor(values) || 'all';
+    let configuration = configurations.get(key);
+    if (!configuration) {
+      configuration = { key, label: configurationLabel(values), values, runs: [] };
+      configurations.set(key, configuration);
+    }
+    configuration.runs.push({ id, task, seed: config.seed, config, point, summary, metrics: readMetrics(join(dir, 'metrics.jsonl')) });
+  }
+  return { name: manifest.name, tasks: [...tasks].sort(), configurations: [...configurations.values()], unfinished };
+}
+
+/** A configuration's runs task by task (tasks in `tasks` order; a task it has no run on is left out). */
+export function runsByTask(configuration: Configuration, tasks: readonly string[]): RunRecord[][] {
+  return tasks.map((t) => configuration.runs.filter((r) => r.task === t)).filter((runs) => runs.length > 0);
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/build_report.js';
+import { interquartileMean } from '../../src/report/iqm.js';
+import { stratifiedBootstrap } from '../../src/report/bootstrap.js';
+import type { ReportData } from '../../src/report/report_data.js';
+import { finalReturn, writeFixtureSweep } from './fixture_sweep.js';
+
+const root = mkdtempSync(join(tmpdir(), 'prunerl-report-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Checks the PNG container by hand (signature, IHDR first, IEND last) and returns the IHDR size. */
+function pngHeader(bytes: Buffer): { width: number; height: number } {
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(bytes.toString('latin1', 12, 16)).toBe('IHDR');
+  expect(bytes.toString('latin1', bytes.length - 8, bytes.length - 4)).toBe('IEND');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('prunerl report', () => {
+  const sweepDir = join(root, 'sweep');
+  writeFixtureSweep(sweepDir, { unfinished: ['g-b_w3_s0.9_seed2'] });
+
+  it('rejects a folder that is not a sweep, and bad options, in one line', () => {
+    expect(() => buildReport(root)).toThrow(`Expected a sweep folder (with sweep.json) for sweep-dir but received '${root}'`);
+    expect(() => buildReport(sweepDir, { normalize: 'z' as never, png: false })).toThrow(
+      "Expected one of human, minmax, none for --normalize but received string 'z'",
+    );
+    expect(() => buildReport(sweepDir, { normalize: 'human', png: false })).toThrow(/Expected a human and random score for g\/a in --reference/);
+  });
+
+  let data: ReportData;
+  it('computes the final IQM per configuration as by hand, with CIs matching a second bootstrap', () => {
+    const built = buildReport(sweepDir, { normalize: 'none', reps: 2000, curveReps: 200, seed: 11 });
+    data = built.data;
+    expect(data.unfinished).toEqual(['g-b_w3_s0.9_seed2']);
+    const row = (label: string) => data.table.find((r) => r.label === label)!;
+    expect(data.table.map((r) => r.label).sort()).toEqual(['×1 0.9%', '×1 dense', '×3 0.9%', '×3 dense'].sort().map((l) => l.replace('0.9%', '90%')));
+    // ×1 dense: g/a 11, 12, 13; g/b 21, 22, 23 → drop one from each end → (12 + 13 + 21 + 22) / 4 = 17.
+    expect(row('×1 dense').iqm.point).toBe(17);
+    // ×3 90%: g/a 16, 17, 18; g/b 26, 27 (seed 2 unfinished) → 5 scores, ⌊1.25⌋ = 1 → (17 + 18 + 26) / 3.
+    expect(row('×3 90%').iqm.point).toBeCloseTo(61 / 3, 12);
+    expect(row('×3 90%').runs).toBe(5);
+    // mean of task means: (17 + 26.5) / 2
+    expect(row('×3 90%').mean.point).toBeCloseTo(21.75, 12);
+    const scores = [[16, 17, 18], [26, 27]];
+    const again = stratifiedBootstrap(scores, interquartileMean, { reps: 2000, seed: 11 });
+    expect(row('×3 90%').iqm).toEqual(again);
+    expect(row('×3 90%').iqm.lower).toBeLessThan(row('×3 90%').iqm.point);
+    // The paper's shape: pruned beats dense at ×3, and grows with width.
+    const width = data.width!;
+    const pruned = width.find((g) => g.label === '90%')!;
+    expect(pruned.points.map((p) => p.width)).toEqual([1, 3]);
+    expect(pruned.points[1]!.iqm.point).toBeGreaterThan(pruned.points[0]!.iqm.point);
+  });
+
+  it('normalises min-max per task over every evaluation in the sweep', () => {
+    const built = buildReport(sweepDir, { normalize: 'minmax', reps: 200, curveReps: 50, out: join(root, 'minmax'), png: false });
+    // g/a: lowest evaluation is the first one of ×1 dense seed 0 (11 / 4); the best final is ×3 90% seed 2 (18).
+    expect(built.data.normalization.constants['g/a']).toEqual({ zero: 11 / 4, one: finalReturn('g/a', 3, 0.9, 2) });
+    for (const r of built.data.table) {
+      expect(r.iqm.point).toBeGreaterThanOrEqual(0);
+      expect(r.iqm.point).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('aggregates curves across seeds and tasks at each evaluation', () => {
+    const curve = data.curves.find((c) => c.label === '×1 dense')!;
+    expect(curve.points.map((p) => p.frames)).toEqual([250, 500, 750, 1000]);
+    // At 1000 frames the curve is the final scores (evalReturn = finalReturn there): IQM 17.
+    expect(curve.points[3]!.value.point).toBe(17);
+    expect(curve.points[1]!.value.point).toBe(17 / 2);
+    const taskA = data.taskCurves.find((t) => t.task === 'g/a')!.curves.find((c) => c.label === '×1 dense')!;
+    expect(taskA.points[3]!.value.point).toBe(12); // mean of 11, 12, 13
+    const sparsity = data.sparsity.find((c) => c.label === '×3 90%')!;
+    expect(sparsity.points.map((p) => p.value.point)).toEqual([0, 0.45, 0.9, 0.9]);
+    const profile = data.profiles.find((p) => p.label === '×1 dense')!;
+    expect(profile.values[0]!.point).toBe(1); // every score exceeds the lowest τ (0)
+  });
+
+  it('writes valid PNGs, SVGs and one self-contained HTML page', () => {
+    const dir = join(sweepDir, 'report');
+    const names = ['learning_curves', 'iqm_vs_width', 'performance_profile', 'sparsity_schedule', 'dormant_neurons', 'task_g-a', 'task_g-b'];
+    for (const name of names) {
+      const svg = readFileSync(join(dir, `${name}.svg`), 'utf8');
+      expect(svg).toMatch(/^<svg [^>]*width="640" height="400"/);
+      const bytes = readFileSync(join(dir, `${name}.png`));
+      expect(pngHeader(bytes)).toEqual({ width: 1280, height: 800 });
+      const png = PNG.sync.read(bytes);
+      expect([png.width, png.height]).toEqual([1280, 800]);
+      // The first series' colour (#1f77b4) is drawn: lines exist, not just an empty frame.
+      let blue = 0;
+      for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === 0x1f && png.data[i + 1] === 0x77 && png.data[i + 2] === 0xb4) blue++;
+      expect(blue, name).toBeGreaterThan(100);
+    }
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<svg /g)).toHaveLength(names.length);
+    expect(html).not.toMatch(/<(script|img|link)\b|src=|href=/);
+    expect(html).toContain('17.000 [');
+    expect(readFileSync(join(dir, 'final_iqm.md'), 'utf8')).toMatch(/\| ×1 dense \| 6 \| 2 \| 17\.000 \[/);
+    const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportData;
+    expect(json.table).toEqual(data.table);
+  });
+});
