@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { checkHead } from '../agents/q_head.js';
 import { Network } from '../nn/network.js';
 import { loadPolicy, type Policy } from '../train/policy_file.js';
-import { expectInteger, expectOneOf, typeError } from '../validate.js';
+import { expectInteger, expectOneOf, rangeError, typeError } from '../validate.js';
 import { writeFileAtomic } from './atomic_file.js';
 import { MAX_OPSET } from './onnx_graph_builder.js';
 import { sparseIndexTypes, type SparseIndexType } from './onnx_initializers.js';
@@ -61,7 +61,13 @@ function checkPolicy(policy: Policy): Policy {
   }
   if (policy.network.disposed) throw new RangeError('Expected a live network for policy.network but it has been disposed');
   checkHead(policy.head);
-  expectOneOf(policy.observation?.dtype, 'policy.observation.dtype', ['float32', 'uint8'] as const);
+  const { shape, dtype, scale } = policy.observation ?? {};
+  expectOneOf(dtype, 'policy.observation.dtype', ['float32', 'uint8'] as const);
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw typeError('an array of positive integers', 'policy.observation.shape', shape);
+  }
+  if (typeof scale !== 'number') throw typeError('a finite, non-zero number', 'policy.observation.scale', scale);
+  if (!Number.isFinite(scale) || scale === 0) throw rangeError('a finite, non-zero number', 'policy.observation.scale', scale);
   return policy;
 }
 

@@ -4,7 +4,6 @@
 import { headOutputs } from '../agents/q_head.js';
 import type { Policy } from '../train/policy_file.js';
 import { prunerlVersion } from '../version.js';
-import { rangeError } from '../validate.js';
 import { GraphBuilder, attr, onnx } from './onnx_graph_builder.js';
 import { headNodes } from './onnx_head.js';
 import { networkNodes } from './onnx_layers.js';
@@ -49,6 +48,11 @@ export function buildPolicyGraph(policy: Policy, opset: number): GraphBuilder {
   if (headOutputs(head) !== network.outputSize) {
     throw new RangeError(`Expected a network with ${headOutputs(head)} outputs for policy.network (a ${head.kind} head with ${head.actions} actions) but received one with ${network.outputSize}`);
   }
+  const inputShape = network.config.inputShape;
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  if (size(observation.shape) !== size(inputShape)) {
+    throw new RangeError(`Expected a shape with ${size(inputShape)} elements (the network's input [${inputShape.join(', ')}]) for policy.observation.shape but received [${observation.shape.join(', ')}]`);
+  }
   const g = new GraphBuilder(opset);
   g.name('obs');
   g.purpose = 'the observation input';
@@ -61,11 +65,6 @@ export function buildPolicyGraph(policy: Policy, opset: number): GraphBuilder {
     x = 1 / n === observation.scale
       ? g.node('Div', [x, g.floats('obs_divisor', [1], Float32Array.of(n))], [], 'obs_scaled')
       : g.node('Mul', [x, g.floats('obs_scale', [1], Float32Array.of(observation.scale))], [], 'obs_scaled');
-  }
-  const inputShape = network.config.inputShape;
-  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  if (size(observation.shape) !== size(inputShape)) {
-    throw rangeError(`an observation shape with ${size(inputShape)} elements (the network's input [${inputShape.join(', ')}])`, 'observation.shape', `[${observation.shape.join(', ')}]`);
   }
   if (observation.shape.join() !== inputShape.join()) x = g.node('Reshape', [x, g.ints('obs_shape', [-1, ...inputShape])], [], 'obs_reshaped');
   const out = networkNodes(g, network, x);

@@ -101,6 +101,13 @@ describe('bad calls', () => {
         "Expected one of int64, compact for sparseIndices but received string 'int32'");
       expect(oneLineError(() => policyToOnnx(policy, { sparse: 'yes' as never }))).toMatch(/a boolean for sparse/);
       expect(oneLineError(() => exportOnnx({} as Policy, { out: join(dir, 'x.onnx') }))).toMatch(/for policy/);
+      const observation = policy.observation;
+      expect(oneLineError(() => policyToOnnx({ ...policy, observation: { ...observation, scale: 0 } }))).toBe(
+        'Expected a finite, non-zero number for policy.observation.scale but received number 0');
+      expect(oneLineError(() => policyToOnnx({ ...policy, observation: { ...observation, shape: [5] } }))).toBe(
+        "Expected a shape with 4 elements (the network's input [4]) for policy.observation.shape but received [5]");
+      expect(oneLineError(() => policyToOnnx({ ...policy, head: { kind: 'dueling', actions: 4 } }))).toBe(
+        'Expected a network with 5 outputs for policy.network (a dueling head with 4 actions) but received one with 4');
     });
   });
 
