@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { prunerlVersion } from '../version.js';
 import { registerTrainCommand } from './commands/train.js';
+import { registerExportCommand } from './commands/export.js';
 
 export function buildProgram(): Command {
   const program = new Command('prunerl')
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .version(prunerlVersion)
     .showHelpAfterError('(run with --help for usage)');
   registerTrainCommand(program);
+  registerExportCommand(program);
   return program;
 }
 

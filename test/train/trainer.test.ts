@@ -1,0 +1,118 @@
+// The trainer end to end on CartPole: determinism, exact resume (in process and after SIGKILL), refusals.
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig, type TrainConfigInput } from '../../src/train/train_config.js';
+import { train } from '../../src/train/trainer.js';
+import { loadPolicy } from '../../src/train/policy_file.js';
+import { readArchive } from '../../src/train/archive.js';
+
+const small: TrainConfigInput = {
+  env: 'CartPole-v1', frames: 3000, learningStarts: 500, evalEvery: 1000, evalEpisodes: 2, checkpointEvery: 400,
+  sparsity: 0.9, pruneFrequency: 200, batchSize: 32, seed: 7,
+};
+
+function tempRun(): string {
+  return mkdtempSync(join(tmpdir(), 'prunerl-train-'));
+}
+
+/** metrics.jsonl without the two wall-clock columns. */
+function metricsOf(dir: string): unknown[] {
+  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
+    const { updatesPerSecond: _u, envStepsPerSecond: _e, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    return rest;
+  });
+}
+
+function weightsOf(dir: string): number[][] {
+  const policy = loadPolicy(dir);
+  const out = policy.network.params().map((p) => Array.from(policy.network.getWeight(p.index)));
+  policy.network.dispose();
+  return out;
+}
+
+describe('train config', () => {
+  it('refuses impossible or unknown settings before training, naming them', () => {
+    expect(() => resolveConfig({ sparsity: 1 })).toThrow(/config\.sparsity/);
+    expect(() => resolveConfig({ batchSize: 64, replayCapacity: 10 })).toThrow(/batchSize \(64\) must be ≤ replayCapacity/);
+    expect(() => resolveConfig({ nStep: 0 })).toThrow(/config\.nStep/);
+    expect(() => resolveConfig({ pruneStart: 0.8, pruneEnd: 0.2 })).toThrow(/pruneEnd/);
+    expect(() => resolveConfig({ bogus: 1 } as TrainConfigInput)).toThrow(/bogus/);
+    expect(() => resolveConfig({ width: 'wide' } as unknown as TrainConfigInput)).toThrow(/config\.width/);
+  });
+
+  it('applies presets under explicit values', () => {
+    const c = resolveConfig({ preset: 'minatar-dqn', batchSize: 16 });
+    expect(c.optimizer).toMatchObject({ type: 'rmsprop', lr: 2.5e-4, alpha: 0.95, eps: 0.01, centered: true });
+    expect(c.batchSize).toBe(16);
+    expect(c.targetUpdatePeriod).toBe(1000);
+    const r = resolveConfig({ agent: 'rainbow' });
+    expect(r).toMatchObject({ atoms: 51, nStep: 3, prioritized: true, dueling: true, double: true });
+  });
+
+  it('an unknown env lists the known ones', async () => {
+    await expect(train(resolveConfig({ ...small, env: 'Nope-v0' }), { out: tempRun() })).rejects.toThrow(/known: .*CartPole-v1/);
+  });
+});
+
+describe('trainer', () => {
+  it('the same seed gives the same metrics and weights; the target sparsity is reached', async () => {
+    const [a, b] = [tempRun(), tempRun()];
+    const summary = await train(resolveConfig(small), { out: a });
+    await train(resolveConfig(small), { out: b });
+    expect(metricsOf(a)).toEqual(metricsOf(b));
+    expect(weightsOf(a)).toEqual(weightsOf(b));
+    expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
+    const other = tempRun();
+    await train(resolveConfig({ ...small, seed: 8 }), { out: other });
+    expect(metricsOf(other)).not.toEqual(metricsOf(a));
+    const rows = metricsOf(a) as { frames: number; sparsity: number }[];
+    expect(rows.map((r) => r.frames)).toEqual([1000, 2000, 3000]);
+    for (const f of ['summary.json', 'metrics.csv', 'checkpoint.prl', 'policy.prl', 'config.json']) expect(existsSync(join(a, f))).toBe(true);
+    expect(readFileSync(join(a, 'metrics.csv'), 'utf8').split('\n')[0]).toMatch(/^step,frames,trainReturn,evalReturn/);
+  });
+
+  it('an interrupted run resumed from its checkpoint matches an uninterrupted one exactly', async () => {
+    for (const extra of [{}, { agent: 'rainbow' as const, sparsity: 0.5 }]) {
+      const config = resolveConfig({ ...small, ...extra });
+      const whole = tempRun(), cut = tempRun();
+      await train(config, { out: whole });
+      await expect(train(config, {
+        out: cut, onProgress: (p) => { if (p.frames >= 1700) throw new Error('interrupted'); },
+      })).rejects.toThrow('interrupted');
+      expect(existsSync(join(cut, 'summary.json'))).toBe(false);
+      await train(config, { out: cut, resume: true });
+      expect(metricsOf(cut)).toEqual(metricsOf(whole));
+      expect(weightsOf(cut)).toEqual(weightsOf(whole));
+    }
+  });
+
+  it('a run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async () => {
+    const config = { ...small, frames: 6000, checkpointEvery: 50, replayCapacity: 200_000 };
+    const cli = join(process.cwd(), 'bin', 'prunerl.js');
+    const whole = tempRun(), cut = tempRun();
+    const configFile = join(whole, 'input.json');
+    (await import('node:fs')).writeFileSync(configFile, JSON.stringify(config));
+    const args = (out: string) => [cli, 'train', '--quiet', '--config', configFile, '--out', out];
+    expect(spawnSync(process.execPath, args(whole)).status).toBe(0);
+    let killedDuringRun = false;
+    for (let attempt = 0; attempt < 3 && !existsSync(join(cut, 'summary.json')); attempt++) {
+      const child = spawn(process.execPath, [...args(cut), ...(attempt > 0 ? ['--resume'] : [])]);
+      await new Promise((r) => setTimeout(r, 150));
+      while (!existsSync(join(cut, 'checkpoint.prl')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
+      if (child.exitCode === null) { child.kill('SIGKILL'); killedDuringRun = true; }
+      await new Promise((r) => child.once('exit', r).listenerCount('exit') && child.exitCode !== null && r(null));
+      // Whatever the moment, the checkpoint on disk is whole.
+      expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow();
+    }
+    expect(killedDuringRun).toBe(true);
+    const resumed = spawnSync(process.execPath, [...args(cut), '--resume']);
+    expect(resumed.status, resumed.stderr.toString()).toBe(0);
+    expect(metricsOf(cut)).toEqual(metricsOf(whole));
+    expect(weightsOf(cut)).toEqual(weightsOf(whole));
+    expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
+  });
+});
