@@ -52,7 +52,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const concurrency = expectInteger(options.concurrency ?? 1, 'concurrency', 1, 256);
   const pollMs = options.pollMs ?? 2000;
   const workDir = resolve(options.workDir);
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? ((line: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`));
   const me = `${hostname()}:${process.pid}`;
   const results = await connectRedis(options.url);
   const workerConnection = await connectRedis(options.url);

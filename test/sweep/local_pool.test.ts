@@ -64,7 +64,7 @@ describe('local pool', () => {
   });
 
   it('resumes interrupted runs from their checkpoints', async () => {
-    const s = setup('resume', { frames: 600, fakeEvals: 6, fakeEvalMs: 150 }, { env: ['fake/a'], seed: [0, 1] });
+    const s = setup('resume', { frames: 600, fakeEvals: 6, fakeEvalMs: 100 }, { env: ['fake/a'], seed: [0, 1] });
     const controller = new AbortController();
     const runDir = join(s.dir, 'runs', 'fake-a_seed0');
     const watcher = setInterval(() => {
@@ -102,5 +102,21 @@ describe('local pool', () => {
     writeFileSync(s.file, JSON.stringify({ name: 'clash', base: { frames: 200, fakeEvals: 1 }, grid: { env: ['fake/a'] } }));
     await expect(runSweep(s.file, { out: s.dir, quiet: true, env: s.env })).rejects.toThrow(/to hold run fake-a's config .* use another output folder/);
     expect(readdirSync(join(s.dir, 'runs'))).toEqual(['fake-a']);
+  });
+});
+
+describe('sweep progress', () => {
+  it('counts runs and frames across the sweep and prints one line for all of them', async () => {
+    const { SweepProgress } = await import('../../src/sweep/sweep_progress.js');
+    let text = '';
+    const stream = { write: (s: string) => ((text += s), true), isTTY: false } as unknown as NodeJS.WritableStream;
+    const progress = new SweepProgress([{ id: 'a', totalFrames: 100 }, { id: 'b', totalFrames: 300 }, { id: 'c', totalFrames: 100 }], { stream });
+    progress.start();
+    progress.set('a', 'done');
+    progress.set('b', 'running', 150);
+    progress.set('c', 'failed', 500); // clamped to the run's own total
+    expect(progress.counts()).toEqual({ done: 1, running: 1, failed: 1, pending: 0, frames: 350, totalFrames: 500 });
+    progress.stop();
+    expect(text).toMatch(/sweep \|.*\| 70% \| 1\/3 runs done, 1 running, 1 failed \| 350\/500 frames/);
   });
 });

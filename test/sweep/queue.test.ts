@@ -40,7 +40,7 @@ function startWorker(workDir: string): { child: ChildProcess; output: () => stri
     const program = new Command('prunerl');
     registerWorkerCommand(program);
     await program.parseAsync(process.argv.slice(1), { from: 'user' });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', entry, 'worker', '--queue', redis.url, '--work-dir', workDir, '--lock-ms', '1500'], {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', entry, 'worker', '--queue', redis.url, '--work-dir', workDir, '--lock-ms', '1000'], {
     cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let text = '';
@@ -69,14 +69,14 @@ describe('queued sweep', () => {
 
   it('runs every run exactly once through two workers, one killed mid-run', async () => {
     const t0 = performance.now();
-    const spec = { name: 'q', base: { frames: 500, agent: 'dqn', fakeEvals: 5, fakeEvalMs: 200 }, grid: { env: ['fake/a', 'fake/b', 'fake/c'], seed: [0, 1] } };
+    const spec = { name: 'q', base: { frames: 500, agent: 'dqn', fakeEvals: 4, fakeEvalMs: 150 }, grid: { env: ['fake/a', 'fake/b'], seed: [0, 1] } };
     const file = join(root, 'q.json');
     writeFileSync(file, JSON.stringify(spec));
     const sweepDir = join(root, 'sweep');
     const runs = expandGrid(parseSweepSpec(spec, 'q.json'));
 
     // One run's result is already recorded (as if another worker had finished it): nobody may train it again.
-    const preset = runs[5]!;
+    const preset = runs[3]!;
     const client = new Redis(redis.url);
     const presetResult: RunResult = {
       runId: preset.id, worker: 'elsewhere:1', finishedAt: new Date().toISOString(),
@@ -87,6 +87,8 @@ describe('queued sweep', () => {
 
     const a = startWorker(join(root, 'work-a'));
     const b = startWorker(join(root, 'work-b'));
+    // Both workers wait on the queue before anything is queued, so each takes a run.
+    for (let i = 0; i < 600 && !(a.output().includes('is taking runs') && b.output().includes('is taking runs')); i++) await sleep(50);
     const sweep = runSweep(file, { out: sweepDir, queue: redis.url, quiet: true, env, pollMs: 100 });
 
     // Kill worker A once its trainer has written an evaluation, i.e. mid-run.
@@ -121,7 +123,7 @@ describe('queued sweep', () => {
       const runDir = join(sweepDir, 'runs', run.id);
       expect(existsSync(join(runDir, 'summary.json'))).toBe(true);
       const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
-      expect(lines).toHaveLength(run === preset ? 1 : 5);
+      expect(lines).toHaveLength(run === preset ? 1 : 4);
     }
     expect(b.output()).toMatch(/already finished elsewhere|finished/);
 
