@@ -5,8 +5,9 @@
 // eps 1.5e-4), batch 32. Both sides start from the same weights and batch; the first update of each is compared
 // (`check`: largest difference of the weight changes, relative to the largest change) so that the timed work is
 // the same computation; about 1e-4 is the floor, float32's rounding of w + Δw when Δw ≈ lr and |w| ≈ 0.1. TF.js runs its pure-JS 'cpu' backend on one thread; ours uses its native thread pool.
-// `npm run bench -- train [--quick] [--rounds R] [--seconds S]`   (about 3 minutes on 2 cores; --quick, widths ×1
-// and ×5 with shorter rounds, about 40 s: TF.js's MinAtar update at ×5 takes seconds each, so that is the floor).
+// `npm run bench -- train [--quick] [--rounds R] [--seconds S]`: about 3 minutes on 2 idle cores, most of it TF.js's
+// MinAtar updates, which take seconds each at ×3 and ×5. --quick (about 30 s) keeps widths ×1 and ×3 and shortens
+// the rounds. A busy machine stretches both and makes every rate noisier (the JSON records the load average).
 import { mlp, minatarNet } from '../dist/nn/architectures.js';
 import { native } from '../dist/native.js';
 import { interleavedRates } from './_interleaved.js';
@@ -14,6 +15,7 @@ import { randomBatch } from './_dqn_batch.js';
 import { oursNetworks, oursUpdate } from './_dqn_ours.js';
 import { disposeTfjs, tfjsNetworks, tfjsUpdate, tfjsWeights, useTfjsCpu } from './_dqn_tfjs.js';
 import { envStepRates } from './_env_steps.js';
+import { loadavg } from 'node:os';
 import { printTable, writeResults } from './_results.js';
 
 const NETS = [
@@ -80,7 +82,7 @@ function benchUpdate(net, width, sparsity, timing) {
 
 export async function run({ args }) {
   const quick = args.includes('--quick');
-  const widths = quick ? [1, 5] : [1, 3, 5];
+  const widths = quick ? [1, 3] : [1, 3, 5];
   // The check's update is each side's first call; warm-up adds a few more, capped at one round's time.
   const timing = {
     rounds: option(args, '--rounds', quick ? 3 : 5),
@@ -88,6 +90,9 @@ export async function run({ args }) {
     warmup: quick ? 3 : 5,
   };
   const tfjsVersion = await useTfjsCpu();
+  // Other work on the machine slows both sides alike (they take turns) but makes every rate noisier: say how much.
+  const loadBefore = loadavg()[0];
+  const started = Date.now();
   const updates = [];
   for (const net of NETS) {
     for (const width of widths) {
@@ -104,7 +109,8 @@ export async function run({ args }) {
   printTable(envs);
   const path = writeResults('train', {
     threads: native.threadCount(), simd: native.simdLevel(), tfjs: { version: tfjsVersion, backend: 'cpu' },
-    timing, widths, batch: 32,
+    timing, widths, batch: 32, seconds: Math.round((Date.now() - started) / 1000),
+    loadAverage1m: { before: loadBefore, after: loadavg()[0] },
     notes: [
       'ratio = ours / tfjs updates per second, medians of interleaved rounds',
       'tfjs "pruned" = dense update, then weights multiplied by their masks (TF.js has no sparse kernels)',
@@ -114,5 +120,5 @@ export async function run({ args }) {
     updates: updates.map((u) => ({ ...u.row, rounds: u.rounds })),
     envs,
   });
-  console.log(`wrote ${path}`);
+  console.log(`wrote ${path} (load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${native.threadCount()} threads)`);
 }
