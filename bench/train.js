@@ -107,7 +107,8 @@ export async function run({ args }) {
   const envs = await envStepRates(timing);
   console.log('\nenv steps/s, one env, uniform random policy');
   printTable(envs);
-  const path = writeResults('train', {
+  // --quick writes beside the full results, never over them.
+  const path = writeResults(quick ? 'train-quick' : 'train', {
     threads: native.threadCount(), simd: native.simdLevel(), tfjs: { version: tfjsVersion, backend: 'cpu' },
     timing, widths, batch: 32, seconds: Math.round((Date.now() - started) / 1000),
     loadAverage1m: { before: loadBefore, after: loadavg()[0] },
