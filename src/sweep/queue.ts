@@ -50,12 +50,15 @@ export function expectQueueUrl(value: unknown): string {
  */
 export async function connectRedis(url: string): Promise<Redis> {
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, enableOfflineQueue: true });
-  redis.on('error', () => {}); // reconnects are handled by ioredis; the first connect reports below
+  // ioredis reconnects by itself; the error events only matter for the first connect, whose rejection just says
+  // "Connection is closed." while the event says why (ECONNREFUSED, ENOTFOUND, ...).
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => (lastError = err));
   try {
     await redis.connect();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`Cannot reach Redis at ${url} (--queue): ${(err as Error).message}`);
+    throw new Error(`Cannot reach Redis at ${url} (--queue): ${(lastError ?? (err as Error)).message}`);
   }
   return redis;
 }

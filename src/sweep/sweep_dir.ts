@@ -49,16 +49,22 @@ export function runState(runDir: string): RunState {
   return 'fresh';
 }
 
-/** Writes a run's config.json, or checks that the one already there is the same run. */
+/**
+ * Writes a run's config.json, or checks that the one already there is the same run. The trainer rewrites the
+ * file with its fully resolved config (defaults and preset filled in), so the check is that every option the
+ * sweep sets still has the sweep's value.
+ */
 export function writeRunConfig(runDir: string, run: PlannedRun): void {
   const path = join(runDir, 'config.json');
   if (existsSync(path)) {
-    const existing: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (stableJson(existing) !== stableJson(run.config)) {
-      // Resuming a run under other options would mix two experiments in one folder.
-      throw new RangeError(
-        `Expected ${path} to hold run ${run.id}'s config ${stableJson(run.config)} but received ${stableJson(existing)}; use another output folder`,
-      );
+    const existing = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(run.config)) {
+      if (stableJson(existing[key]) !== stableJson(value)) {
+        // Resuming a run under other options would mix two experiments in one folder.
+        throw new RangeError(
+          `Expected ${path} to hold run ${run.id} with ${key} ${stableJson(value)} but received ${key} ${stableJson(existing[key]) ?? 'unset'}; use another output folder`,
+        );
+      }
     }
     return;
   }

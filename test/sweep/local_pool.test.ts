@@ -96,11 +96,15 @@ describe('local pool', () => {
     expect(failed.failed).toEqual([{ id: 'fake-a', reason: 'exit code 3: fake trainer: failing once on purpose' }]);
   });
 
-  it('refuses to reuse a run folder that holds another config', async () => {
+  it('refuses to reuse a run folder that holds another config, but accepts the trainer\'s resolved one', async () => {
     const s = setup('clash', { frames: 100, fakeEvals: 1, fakeEvalMs: 10 }, { env: ['fake/a'] });
     await runSweep(s.file, { out: s.dir, quiet: true, env: s.env });
+    // As the real trainer does: config.json rewritten with every default filled in.
+    const configPath = join(s.dir, 'runs', 'fake-a', 'config.json');
+    writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), gamma: 0.99, batchSize: 32 }));
+    expect((await runSweep(s.file, { out: s.dir, quiet: true, env: s.env })).skipped).toEqual(['fake-a']);
     writeFileSync(s.file, JSON.stringify({ name: 'clash', base: { frames: 200, fakeEvals: 1 }, grid: { env: ['fake/a'] } }));
-    await expect(runSweep(s.file, { out: s.dir, quiet: true, env: s.env })).rejects.toThrow(/to hold run fake-a's config .* use another output folder/);
+    await expect(runSweep(s.file, { out: s.dir, quiet: true, env: s.env })).rejects.toThrow(/to hold run fake-a with frames 200 but received frames 100; use another output folder$/);
     expect(readdirSync(join(s.dir, 'runs'))).toEqual(['fake-a']);
   });
 });

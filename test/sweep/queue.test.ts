@@ -67,6 +67,14 @@ describe('queued sweep', () => {
     expect(() => expectQueueUrl('localhost:6379')).toThrow("Expected a Redis URL (redis://host:port) for --queue but received 'localhost:6379'");
   });
 
+  it('says so in one line when Redis is not there', async () => {
+    const file = join(root, 'nowhere.json');
+    writeFileSync(file, JSON.stringify({ name: 'nowhere', grid: { env: ['fake/a'] } }));
+    await expect(runSweep(file, { out: join(root, 'nowhere'), queue: 'redis://127.0.0.1:1', quiet: true, env })).rejects.toThrow(
+      /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(--queue\): .*ECONNREFUSED/,
+    );
+  });
+
   it('runs every run exactly once through two workers, one killed mid-run', async () => {
     const t0 = performance.now();
     const spec = { name: 'q', base: { frames: 500, agent: 'dqn', fakeEvals: 4, fakeEvalMs: 150 }, grid: { env: ['fake/a', 'fake/b'], seed: [0, 1] } };
