@@ -14,6 +14,8 @@ export interface QueuedSweepOptions {
   url: string;
   /** Tries per run before it is reported failed (BullMQ `attempts`); each retry resumes from a checkpoint. */
   attempts?: number;
+  /** Wait before the first retry, doubling after each (BullMQ's exponential backoff). */
+  retryDelayMs?: number;
   progress?: SweepProgress;
   pollMs?: number;
   /** Enqueue and return without waiting for results. */
@@ -69,9 +71,9 @@ export async function runQueuedSweep(sweepDir: string, sweep: string, runs: Plan
         // Completed without a recorded result (its finish was discarded as a duplicate whose winner then lost
         // the record, or the record was deleted): run it again.
         await job.remove();
-        await queue.add(run.id, { sweep, runId: run.id, config: run.config }, jobOptions(jobId, attempts));
+        await queue.add(run.id, { sweep, runId: run.id, config: run.config }, jobOptions(jobId, attempts, options.retryDelayMs ?? 5000));
       } else if (!job) {
-        await queue.add(run.id, { sweep, runId: run.id, config: run.config }, jobOptions(jobId, attempts));
+        await queue.add(run.id, { sweep, runId: run.id, config: run.config }, jobOptions(jobId, attempts, options.retryDelayMs ?? 5000));
       }
     }
     if (options.detach) return outcome;
@@ -104,11 +106,11 @@ export async function runQueuedSweep(sweepDir: string, sweep: string, runs: Plan
   }
 }
 
-function jobOptions(jobId: string, attempts: number) {
+function jobOptions(jobId: string, attempts: number, retryDelayMs: number) {
   return {
     jobId,
     attempts,
-    backoff: { type: 'exponential' as const, delay: 5000 },
+    backoff: { type: 'exponential' as const, delay: retryDelayMs },
     // Kept so a later `prunerl sweep` can tell a failed run from one never queued.
     removeOnComplete: false,
     removeOnFail: false,

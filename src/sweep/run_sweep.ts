@@ -19,8 +19,9 @@ export interface SweepOptions {
   retries?: number;
   /** Distribute through BullMQ on this Redis instead of training locally. */
   queue?: string;
-  /** Queue: tries per run. */
+  /** Queue: tries per run, and the wait before the first retry. */
   attempts?: number;
+  retryDelayMs?: number;
   detach?: boolean;
   quiet?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -58,7 +59,7 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
   const progress = new SweepProgress(runs.map((r) => ({ id: r.id, totalFrames: plannedFrames(r) })), { silent: options.quiet });
   const outcome = options.queue
     ? await runQueuedSweep(sweepDir, spec.name, runs, {
-        url: options.queue, attempts: options.attempts, progress, detach: options.detach, signal: options.signal, pollMs: options.pollMs,
+        url: options.queue, attempts: options.attempts, retryDelayMs: options.retryDelayMs, progress, detach: options.detach, signal: options.signal, pollMs: options.pollMs,
       })
     : await runLocalPool(sweepDir, runs, {
         size: options.jobs, retries: options.retries, progress, env, signal: options.signal, pollMs: options.pollMs,

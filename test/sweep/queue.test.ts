@@ -21,6 +21,7 @@ const env = { ...process.env, PRUNERL_TRAIN_COMMAND: JSON.stringify([process.exe
 let redis: RedisServer;
 let compiled: { dir: string; dispose(): void };
 const workers: ChildProcess[] = [];
+let workerB: ReturnType<typeof startWorker> | undefined;
 
 beforeAll(async () => {
   [redis, compiled] = await Promise.all([startRedisServer(), Promise.resolve(transpileSrc(['cli/commands/worker.ts']))]);
@@ -138,7 +139,23 @@ describe('queued sweep', () => {
     // Running the sweep again queues nothing and finds every run done.
     const again = await runSweep(file, { out: sweepDir, queue: redis.url, quiet: true, env });
     expect(again.skipped).toHaveLength(runs.length);
-    b.child.kill('SIGTERM');
-    await new Promise((r) => b.child.once('exit', r));
+    workerB = b;
+  });
+
+  it('retries a failed run on the queue, reports one that fails every attempt, and can enqueue without waiting', async () => {
+    expect(workerB, 'needs the worker left by the test before').toBeDefined();
+    const file = join(root, 'r.json');
+    writeFileSync(file, JSON.stringify({ name: 'r', base: { frames: 100, fakeEvals: 1, fakeEvalMs: 10, fakeFailOnce: true }, grid: { env: ['fake/a'] } }));
+    const detached = await runSweep(file, { out: join(root, 'r'), queue: redis.url, quiet: true, env, attempts: 2, retryDelayMs: 100, detach: true });
+    expect(detached.finished).toEqual([]);
+    const collected = await runSweep(file, { out: join(root, 'r'), queue: redis.url, quiet: true, env, pollMs: 100 });
+    expect(collected.finished).toEqual(['fake-a']);
+    expect(workerB!.output()).toContain('fake-a: attempt failed: run fake-a exited with code 3: fake trainer: failing once on purpose');
+
+    writeFileSync(file, JSON.stringify({ name: 'r1', base: { frames: 100, fakeEvals: 1, fakeEvalMs: 10, fakeFailOnce: true }, grid: { env: ['fake/a'] } }));
+    const failed = await runSweep(file, { out: join(root, 'r1'), queue: redis.url, quiet: true, env, attempts: 1, pollMs: 100 });
+    expect(failed.failed).toEqual([{ id: 'fake-a', reason: 'run fake-a exited with code 3: fake trainer: failing once on purpose' }]);
+    workerB!.child.kill('SIGTERM');
+    await new Promise((r) => workerB!.child.once('exit', r));
   });
 });
