@@ -116,6 +116,31 @@ export interface NativeNetwork {
   dispose(): void;
 }
 
+/** What the CUDA runtime reports (cudaDeviceInfo() never throws). */
+export interface CudaDeviceInfo {
+  /** false: the addon was built without nvcc (node-gyp, or cmake-js without CUDA) */
+  compiled: boolean;
+  deviceCount: number;
+  runtimeVersion: number;
+  /** 0 when no driver is installed */
+  driverVersion: number;
+  /** why deviceCount is 0, null otherwise */
+  reason: string | null;
+  devices: { index: number; name: string; computeCapability: string; memoryBytes: number; multiprocessors: number }[];
+}
+
+/** The CUDA kernels (cuda_binding.cpp): the CPU functions' signatures and checks; host arrays are copied to the
+ *  device and back. Without CUDA compiled in, or with no device, each throws an Error saying so. */
+export type NativeCudaKernels = Pick<NativeAddon,
+  'gemm' | 'matmul' | 'maskedMatmul' | 'spmm' | 'spmmInputGrad' | 'sddmm' | 'huberLoss' | 'adamStep' |
+  'rmspropStep' | 'relu' | 'reluBackward' | 'magnitudePrune' | 'kthSmallestAbs'> & {
+  /** Times one kernel on device-resident data with CUDA events (bench/cuda.js). gemm: C[m,n] = A[m,k]·B[n,k]ᵀ;
+   *  spmm/sddmm: batch m, W [n, k] at `sparsity`; prune: n weights to `sparsity`. */
+  benchmark(op: 'gemm' | 'spmm' | 'sddmm' | 'prune',
+            options: { m?: number; n?: number; k?: number; sparsity?: number; iterations?: number; seed?: number }):
+    { ms: number; flops: number; bytes: number; nnz: number };
+};
+
 export interface NativeAddon {
   Tensor: new (dtype: DType, shape: number[]) => NativeTensor;
   Network: new (spec: LayerSpec[], inputShape: number[], seed: number) => NativeNetwork;
@@ -142,6 +167,10 @@ export interface NativeAddon {
   /** dValues[j] = Σ_b dy[b,row_j]·x[b,col_j] */
   sddmm(dy: Float32Array, x: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
   sddmmReference(dy: Float32Array, x: Float32Array, m: NativeCsrMatrix, batch: number): Float32Array;
+  /** spmmInputGrad and sddmm in one pass over the column view (what a CSR layer's backward runs) */
+  spmmBackward(dy: Float32Array, x: Float32Array, m: NativeCsrMatrix, batch: number): { dx: Float32Array; dValues: Float32Array };
+  spmmBackwardReference(dy: Float32Array, x: Float32Array, m: NativeCsrMatrix, batch: number):
+    { dx: Float32Array; dValues: Float32Array };
 
   // pruning (prune_binding.cpp)
   magnitudePrune(weights: Float32Array[], masks: Uint8Array[], sparsity: number, scope: PruneScope):
@@ -184,6 +213,12 @@ export interface NativeAddon {
     { dx: Float32Array; dw: Float32Array; db: Float32Array };
   maxPool2dForward(x: Float32Array, shape: Pool2dShape): { y: Float32Array; argmax: Int32Array };
   maxPool2dBackward(dy: Float32Array, argmax: Int32Array, inputSize: number): Float32Array;
+
+  // CUDA backend (cuda_binding.cpp)
+  /** true when CUDA was compiled in and a device is present */
+  cudaAvailable(): boolean;
+  cudaDeviceInfo(): CudaDeviceInfo;
+  cuda: NativeCudaKernels;
 }
 
 function candidatePaths(): string[] {

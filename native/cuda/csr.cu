@@ -1,0 +1,111 @@
+// Host entry points of the CSR products (cuda_api.h): upload the structure, the row order and the activations,
+// run the feature-major kernels of csr_kernels.cu between two transposes, download the result.
+//   spmm           Y[batch,rows]  = X·Wᵀ         Yt = W ⋆ Xt
+//   spmmInputGrad  dX[batch,cols] = dY·W         dXt = Wᵀ ⋆ dYt  (Wᵀ's CSR: W's column view, values gathered)
+//   sddmm          dValues[e]     = Σ_b dY[b,row_e]·X[b,col_e]
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+#include "cuda/csr_device.h"
+#include "cuda/cuda_api.h"
+#include "cuda/device_buffer.h"
+
+namespace prunerl::cuda {
+namespace {
+
+// Rows by decreasing length; ties by index, so the order (and the result) is deterministic.
+std::vector<int32_t> rowOrderOf(const std::vector<int32_t>& rowPtr) {
+  std::vector<int32_t> order(rowPtr.size() - 1);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    return rowPtr[a + 1] - rowPtr[a] > rowPtr[b + 1] - rowPtr[b];
+  });
+  return order;
+}
+
+// A CSR structure on the device, with its row order.
+struct UploadedCsr {
+  DeviceBuffer<int32_t> rowPtr, colIdx, rowOrder;
+  DeviceBuffer<float> values;
+  DeviceCsr view;
+
+  UploadedCsr(int64_t rows, int64_t cols, const std::vector<int32_t>& ptr, const std::vector<int32_t>& idx,
+              const float* hostValues)
+      : rowPtr(ptr.data(), rows + 1), colIdx(idx.data(), static_cast<int64_t>(idx.size())) {
+    const std::vector<int32_t> order = rowOrderOf(ptr);
+    rowOrder = DeviceBuffer<int32_t>(order.data(), rows);
+    values = DeviceBuffer<float>(static_cast<int64_t>(idx.size()));
+    if (hostValues) values.upload(hostValues);
+    view.rows = static_cast<int>(rows), view.cols = static_cast<int>(cols), view.nnz = static_cast<int>(idx.size());
+    view.rowPtr = rowPtr.data(), view.colIdx = colIdx.data(), view.values = values.data();
+    view.rowOrder = rowOrder.data();
+  }
+};
+
+// Row-major [batch, features] on the host -> feature-major on the device.
+DeviceBuffer<float> uploadFeatureMajor(const float* host, int64_t batch, int64_t features) {
+  DeviceBuffer<float> rowMajor(host, batch * features), featureMajor(batch * features);
+  transposeDevice(rowMajor.data(), batch, features, featureMajor.data());
+  return featureMajor;
+}
+
+void downloadRowMajor(const DeviceBuffer<float>& featureMajor, int64_t features, int64_t batch, float* host) {
+  DeviceBuffer<float> rowMajor(batch * features);
+  transposeDevice(featureMajor.data(), features, batch, rowMajor.data());
+  rowMajor.download(host);
+}
+
+}  // namespace
+
+void spmm(const CsrMatrix& W, const float* X, int64_t batch, float* Y) {
+  requireDevice();
+  if (batch == 0 || W.rows == 0) return;
+  const UploadedCsr w(W.rows, W.cols, W.rowPtr, W.colIdx, W.values.data());
+  const DeviceBuffer<float> xt = uploadFeatureMajor(X, batch, W.cols);
+  DeviceBuffer<float> yt(W.rows * batch);
+  spmmDevice(w.view, xt.data(), static_cast<int>(batch), yt.data());
+  downloadRowMajor(yt, W.rows, batch, Y);
+}
+
+void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX) {
+  requireDevice();
+  if (batch == 0 || W.cols == 0) return;
+  const CsrMatrix* source = &W;
+  CsrMatrix withTranspose;
+  if (W.colPtr.size() != static_cast<size_t>(W.cols + 1)) {
+    withTranspose = W;
+    withTranspose.buildTranspose();
+    source = &withTranspose;
+  }
+  // Wᵀ as CSR [cols, rows]: W's column view; its values are W's, gathered on the device through valueOf.
+  UploadedCsr wt(W.cols, W.rows, source->colPtr, source->rowIdx, nullptr);
+  {
+    const DeviceBuffer<float> values(W.values.data(), W.nnz());
+    const DeviceBuffer<int32_t> valueOf(source->valueOf.data(), W.nnz());
+    gatherDevice(values.data(), valueOf.data(), W.nnz(), wt.values.data());
+  }
+  const DeviceBuffer<float> dyt = uploadFeatureMajor(dY, batch, W.rows);
+  DeviceBuffer<float> dxt(W.cols * batch);
+  spmmDevice(wt.view, dyt.data(), static_cast<int>(batch), dxt.data());
+  downloadRowMajor(dxt, W.cols, batch, dX);
+}
+
+void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues) {
+  requireDevice();
+  if (W.nnz() == 0) return;
+  const UploadedCsr w(W.rows, W.cols, W.rowPtr, W.colIdx, nullptr);
+  DeviceBuffer<float> out(W.nnz());
+  if (batch == 0) {
+    out.zero();
+  } else {
+    const DeviceBuffer<float> dyt = uploadFeatureMajor(dY, batch, W.rows);
+    const DeviceBuffer<float> xt = uploadFeatureMajor(X, batch, W.cols);
+    sddmmDevice(w.view, dyt.data(), xt.data(), static_cast<int>(batch), out.data());
+  }
+  out.download(dValues);
+}
+
+}  // namespace prunerl::cuda

@@ -1,0 +1,81 @@
+// The CUDA backend as seen from plain C++: every function here takes and returns HOST memory (copy in, run on the
+// GPU, copy out), which is what the Node-API bindings, the tests and the benchmarks need. The kernels themselves work
+// on device pointers (the *_device.h headers). This header includes no CUDA header, so cuda_binding.cpp compiles with
+// the host compiler alone; it is only included where PRUNERL_WITH_CUDA is defined.
+//
+// Semantics are those of the CPU kernel of the same name (native/cpu/*.h): same shapes, same results up to float
+// rounding (GEMM and sparse products accumulate in float in a different order; Adam, RMSprop, ReLU and pruning are
+// bit-identical). Errors: prunerl::TypeError / RangeError for bad arguments, prunerl::CudaError (a std::runtime_error)
+// for anything the CUDA runtime reports. Nothing aborts.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cpu/csr.h"
+#include "cpu/gemm.h"
+#include "cpu/magnitude_prune.h"
+#include "cpu/optim.h"
+
+namespace prunerl::cuda {
+
+struct DeviceInfo {
+  int index = 0;
+  std::string name;
+  int computeMajor = 0, computeMinor = 0;
+  int64_t memoryBytes = 0;
+  int multiprocessors = 0;
+};
+
+struct RuntimeInfo {
+  int deviceCount = 0;      // 0 when there is no driver or no device; never throws
+  int runtimeVersion = 0;   // CUDA runtime linked in (e.g. 13000)
+  int driverVersion = 0;    // 0 without a driver
+  std::string reason;       // why deviceCount is 0 (empty otherwise)
+  std::vector<DeviceInfo> devices;
+};
+
+// Probes the runtime once per call: cudaGetDeviceCount, which returns an error (not a crash) without a driver.
+RuntimeInfo probe();
+// Throws CudaError "no CUDA device available: <reason>" when probe().deviceCount == 0.
+void requireDevice();
+
+// C = alpha·op(A)·op(B) + beta·C (gemm.h), host pointers.
+void gemm(const GemmArgs& g);
+// Y[batch,out] = X·(W ⊙ mask)ᵀ; mask == nullptr: plain X·Wᵀ.
+void linearForward(const float* X, const float* W, const uint8_t* mask, int64_t batch, int64_t in, int64_t out,
+                   float* Y);
+
+// csr.h products, host pointers.
+void spmm(const CsrMatrix& W, const float* X, int64_t batch, float* Y);
+void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX);
+void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues);
+
+// losses.h / optim.h / elementwise.h, host pointers.
+double huberLoss(const float* pred, const float* target, int64_t n, float delta, float* grad);
+void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
+void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c);
+void reluForward(const float* x, int64_t n, float* y);
+void reluBackward(const float* y, const float* dy, int64_t n, float* dx);
+
+// magnitude_prune.h, host pointers (weights and masks are copied to the device, pruned there, copied back).
+PruneResult magnitudePrune(const std::vector<PruneTarget>& targets, double sparsity, PruneScope scope);
+float kthSmallestAbs(const float* values, int64_t n, int64_t k);
+
+// Kernel timing on device-resident data (bench_kernels.cu), for bench/cuda.js.
+struct BenchRequest {
+  std::string op;  // gemm | spmm | sddmm | prune
+  int64_t m = 0, n = 0, k = 0;  // gemm: C[m,n] = A[m,k]·B[n,k]ᵀ; spmm/sddmm: batch m, W [n, k]; prune: n weights
+  double sparsity = 0.0;
+  int iterations = 20;
+  uint64_t seed = 1;
+};
+struct BenchResult {
+  double ms = 0.0;     // per call, CUDA events
+  double flops = 0.0;  // useful floating-point operations per call
+  double bytes = 0.0;  // compulsory memory traffic per call
+  int64_t nnz = 0;     // spmm/sddmm: stored entries
+};
+BenchResult benchmark(const BenchRequest& request);
+
+}  // namespace prunerl::cuda

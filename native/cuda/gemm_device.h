@@ -1,0 +1,9 @@
+// Dense GEMM on device pointers (GemmArgs of cpu/gemm.h, every pointer on the device), on the default stream.
+#pragma once
+#include "cpu/gemm.h"
+
+namespace prunerl::cuda {
+
+void gemmDevice(const GemmArgs& g);
+
+}  // namespace prunerl::cuda

@@ -1,0 +1,288 @@
+// The CUDA backend against the CPU kernels: every cuda.* function gets the inputs its CPU counterpart gets and must
+// give the same result (bit-identical where the GPU kernel computes in the CPU's operation order: ReLU, Adam, RMSprop,
+// pruning, k-th smallest; float-rounding close for the products, which sum in a different order).
+// The comparisons need a GPU and are skipped, with a notice, without one. What runs everywhere: the availability
+// probe, the argument checks (identical to the CPU bindings', made before any device is needed) and the clear error
+// each function throws when CUDA is not built in or no device is present.
+import { describe, expect, it } from 'vitest';
+import { native, type GemmOptions, type PruneScope } from '../../src/native.js';
+import { expectClose } from '../helpers/compare.js';
+import { randomFloat32, randomMask, rng, testSeed, type Rng } from '../helpers/random.js';
+
+const info = native.cudaDeviceInfo();
+const available = native.cudaAvailable();
+const cuda = native.cuda;
+const kernelNames = Object.keys(cuda).sort();
+if (!available) {
+  console.warn(
+    `[cuda.test.ts] NOTICE: no usable CUDA device (${info.reason}); the GPU-vs-CPU kernel comparisons are SKIPPED. ` +
+      'Run this file on a GPU machine to check the CUDA kernels (see native/cuda/README.md).',
+  );
+}
+
+/** The message `fn` throws, for comparing the CPU and CUDA checks of the same bad call. */
+function thrown(fn: () => unknown): { type: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    return { type: (e as Error).constructor.name, message: (e as Error).message };
+  }
+  return { type: 'none', message: '' };
+}
+
+// ---- runs everywhere -----------------------------------------------------------------------------------------------
+
+describe('cuda: availability and errors without a device', () => {
+  it('reports availability as a boolean, consistent with the build and the device count', () => {
+    expect(typeof available).toBe('boolean');
+    expect(info.compiled).toBe(native.buildInfo().cuda);
+    expect(available).toBe(info.compiled && info.deviceCount > 0);
+    expect(info.devices.length).toBe(info.deviceCount);
+    if (!available) expect(info.reason).toMatch(/\S/);
+  });
+
+  it('exports the same cuda.* functions in every build', () => {
+    expect(kernelNames).toEqual(
+      ['adamStep', 'benchmark', 'gemm', 'huberLoss', 'kthSmallestAbs', 'magnitudePrune', 'maskedMatmul', 'matmul', 'relu',
+        'reluBackward', 'rmspropStep', 'sddmm', 'spmm', 'spmmInputGrad'],
+    );
+  });
+
+  it.skipIf(info.compiled)('without CUDA built in, every cuda function throws the one-line rebuild error', () => {
+    for (const name of kernelNames) {
+      const fn = (cuda as unknown as Record<string, () => unknown>)[name];
+      expect(() => fn(), name).toThrow(
+        'prunerl was built without CUDA (nvcc not found at build time); rebuild with nvcc on PATH',
+      );
+    }
+  });
+
+  it.skipIf(!info.compiled || available)('with CUDA built in but no device, valid calls throw "no CUDA device"', () => {
+    const f = (n: number) => new Float32Array(n).fill(0.5);
+    const m = native.toCsr(f(6), null, 2, 3);
+    const calls: [string, () => unknown][] = [
+      ['gemm', () => cuda.gemm(f(2), f(2), f(1), { m: 1, n: 1, k: 2 })],
+      ['matmul', () => cuda.matmul(f(3), f(6), { batch: 1, inFeatures: 3, outFeatures: 2 })],
+      ['maskedMatmul', () => cuda.maskedMatmul(f(3), f(6), new Uint8Array(6), { batch: 1, inFeatures: 3, outFeatures: 2 })],
+      ['spmm', () => cuda.spmm(f(3), m, 1)],
+      ['spmmInputGrad', () => cuda.spmmInputGrad(f(2), m, 1)],
+      ['sddmm', () => cuda.sddmm(f(2), f(3), m, 1)],
+      ['huberLoss', () => cuda.huberLoss(f(3), f(3), 1)],
+      ['adamStep', () => cuda.adamStep(f(3), f(3), f(3), f(3), { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 })],
+      ['rmspropStep', () => cuda.rmspropStep(f(3), f(3), f(3), null, { lr: 1e-2, alpha: 0.99, eps: 1e-8, centered: false })],
+      ['relu', () => cuda.relu(f(3))],
+      ['reluBackward', () => cuda.reluBackward(f(3), f(3))],
+      ['magnitudePrune', () => cuda.magnitudePrune([f(4)], [new Uint8Array(4).fill(1)], 0.5, 'layer')],
+      ['kthSmallestAbs', () => cuda.kthSmallestAbs(f(4), 1)],
+      ['benchmark', () => cuda.benchmark('gemm', { m: 2, n: 2, k: 2, iterations: 1 })],
+    ];
+    expect(calls.map(([name]) => name).sort()).toEqual(kernelNames);
+    for (const [name, call] of calls) {
+      const e = thrown(call);
+      expect(e.type, name).toBe('Error');
+      expect(e.message, name).toMatch(/no CUDA device available: \S/);
+      expect(e.message.includes('\n'), name).toBe(false);
+    }
+    m.dispose();
+  });
+
+  it.skipIf(!info.compiled)('checks arguments exactly as the CPU bindings do, before needing a device', () => {
+    const f = (n: number) => new Float32Array(n);
+    const u = (n: number) => new Uint8Array(n).fill(1);
+    const m = native.toCsr(f(6).fill(1), null, 2, 3);
+    const disposed = native.toCsr(f(6).fill(1), null, 2, 3);
+    disposed.dispose();
+    const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 };
+    const rms = { lr: 1e-2, alpha: 0.99, eps: 1e-8, centered: true };
+    const shared = f(8);
+    const bad: [string, (k: typeof native | typeof cuda) => unknown][] = [
+      ['gemm type', (k) => k.gemm(new Float64Array(8) as never, f(12), f(6), { m: 2, n: 3, k: 4 })],
+      ['gemm size', (k) => k.gemm(f(8), f(12), f(7), { m: 2, n: 3, k: 4 })],
+      ['gemm flag', (k) => k.gemm(f(8), f(12), f(6), { m: 2, n: 3, k: 4, transA: 1 as never })],
+      ['matmul shape', (k) => k.matmul(f(6), f(12), { batch: 0, inFeatures: 3, outFeatures: 4 })],
+      ['maskedMatmul mask', (k) => k.maskedMatmul(f(6), f(12), u(11), { batch: 2, inFeatures: 3, outFeatures: 4 })],
+      ['spmm not csr', (k) => k.spmm(f(3), {} as never, 1)],
+      ['spmm disposed', (k) => k.spmm(f(3), disposed, 1)],
+      ['spmm x', (k) => k.spmm(f(4), m, 1)],
+      ['spmmInputGrad dy', (k) => k.spmmInputGrad(f(3), m, 1)],
+      ['sddmm batch', (k) => k.sddmm(f(2), f(3), m, 0)],
+      ['huber empty', (k) => k.huberLoss(f(0), f(0), 1)],
+      ['huber delta', (k) => k.huberLoss(f(3), f(3), Number.NaN)],
+      ['adam beta', (k) => k.adamStep(f(3), f(3), f(3), f(3), { ...adam, beta1: 1 })],
+      ['adam step', (k) => k.adamStep(f(3), f(3), f(3), f(3), { ...adam, step: 0 })],
+      ['adam overlap', (k) => k.adamStep(shared.subarray(0, 4), f(4), shared.subarray(2, 6), f(4), adam)],
+      ['rmsprop centered', (k) => k.rmspropStep(f(3), f(3), f(3), null, rms)],
+      ['rmsprop alpha', (k) => k.rmspropStep(f(3), f(3), f(3), f(3), { ...rms, alpha: 2 })],
+      ['reluBackward', (k) => k.reluBackward(f(3), f(4))],
+      ['prune sparsity', (k) => k.magnitudePrune([f(4)], [u(4)], 1.5, 'layer')],
+      ['prune scope', (k) => k.magnitudePrune([f(4)], [u(4)], 0.5, 'all' as never)],
+      ['prune masks', (k) => k.magnitudePrune([f(4)], [u(3)], 0.5, 'layer')],
+      ['prune overlap', (k) => k.magnitudePrune([shared.subarray(0, 4), shared.subarray(2, 6)], [u(4), u(4)], 0.5, 'global')],
+      ['kth k', (k) => k.kthSmallestAbs(f(4), 4)],
+      ['kth NaN', (k) => k.kthSmallestAbs(Float32Array.of(1, Number.NaN), 0)],
+    ];
+    for (const [name, call] of bad) {
+      const cpu = thrown(() => call(native));
+      expect(cpu.type, name).toMatch(/TypeError|RangeError/);
+      expect(thrown(() => call(cuda)), name).toEqual(cpu);
+    }
+    m.dispose();
+  });
+});
+
+// ---- GPU against CPU -----------------------------------------------------------------------------------------------
+
+const gpu = describe.skipIf(!available);
+
+function gemmCase(r: Rng, m: number, n: number, k: number, o: Partial<GemmOptions>) {
+  const opts: GemmOptions = { m, n, k, ...o };
+  const a = randomFloat32(r, m * k), b = randomFloat32(r, k * n), c = randomFloat32(r, m * n);
+  const cpu = c.slice(), dev = c.slice();
+  native.gemm(a, b, cpu, opts);
+  cuda.gemm(a, b, dev, opts);
+  return { cpu, dev };
+}
+
+gpu(`cuda kernels against the CPU kernels (seed ${testSeed})`, () => {
+  it('gemm: every transpose case, odd sizes across tile edges, alpha and beta', () => {
+    const r = rng();
+    for (const [m, n, k] of [[1, 1, 1], [37, 53, 71], [65, 129, 17], [130, 67, 259], [3, 5, 0]])
+      for (const transA of [false, true])
+        for (const transB of [false, true])
+          for (const [alpha, beta] of [[1, 0], [0.7, 1.3]]) {
+            const { cpu, dev } = gemmCase(r, m, n, k, { transA, transB, alpha, beta });
+            expectClose(dev, cpu, 1e-5 * Math.sqrt(Math.max(k, 1)));
+          }
+  });
+
+  it('matmul and maskedMatmul: y = x·(w ⊙ mask)ᵀ', () => {
+    const r = rng();
+    for (const [batch, inF, outF] of [[1, 7, 5], [32, 131, 67], [33, 256, 255]]) {
+      const shape = { batch, inFeatures: inF, outFeatures: outF };
+      const x = randomFloat32(r, batch * inF), w = randomFloat32(r, outF * inF), mask = randomMask(r, outF * inF, 0.3);
+      expectClose(cuda.matmul(x, w, shape), native.matmul(x, w, shape), 1e-4);
+      expectClose(cuda.maskedMatmul(x, w, mask, shape), native.maskedMatmul(x, w, mask, shape), 1e-4);
+    }
+  });
+
+  it('spmm, spmmInputGrad, sddmm: sparsities 0.5 to 1, batches on and off the float4 path', () => {
+    const r = rng();
+    for (const [rows, cols] of [[1, 1], [67, 131], [200, 33]])
+      for (const sparsity of [0, 0.5, 0.9, 0.99, 1])
+        for (const batch of [1, 3, 4, 32, 33, 130]) {
+          const w = randomFloat32(r, rows * cols), mask = randomMask(r, rows * cols, 1 - sparsity);
+          const m = native.toCsr(w, mask, rows, cols);
+          const x = randomFloat32(r, batch * cols), dy = randomFloat32(r, batch * rows);
+          const where = `${rows}x${cols} sparsity ${sparsity} batch ${batch}`;
+          const y = cuda.spmm(x, m, batch);
+          expect(y.length, where).toBe(batch * rows);
+          expectClose(y, native.spmm(x, m, batch), 1e-4);
+          expectClose(cuda.spmmInputGrad(dy, m, batch), native.spmmInputGrad(dy, m, batch), 1e-4);
+          expectClose(cuda.sddmm(dy, x, m, batch), native.sddmm(dy, x, m, batch), 1e-4);
+          m.dispose();
+        }
+  });
+
+  it('huberLoss: the gradient exactly, the loss to double rounding', () => {
+    const r = rng();
+    for (const n of [1, 17, 1000, 100_003])
+      for (const delta of [1, 0.25]) {
+        const pred = randomFloat32(r, n, 3), target = randomFloat32(r, n, 3);
+        const cpu = native.huberLoss(pred, target, delta), dev = cuda.huberLoss(pred, target, delta);
+        expect(dev.grad).toEqual(cpu.grad);
+        expect(Math.abs(dev.loss - cpu.loss)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(cpu.loss)));
+      }
+  });
+
+  it('adamStep and rmspropStep: bit-identical to the CPU reference over several steps', () => {
+    const r = rng();
+    for (const n of [1, 1023, 70_001]) {
+      const p0 = randomFloat32(r, n), grads = [0, 1, 2].map(() => randomFloat32(r, n, 0.1));
+      const cpu = [p0.slice(), new Float32Array(n), new Float32Array(n)];
+      const dev = [p0.slice(), new Float32Array(n), new Float32Array(n)];
+      grads.forEach((g, t) => {
+        const o = { lr: 6.25e-5, beta1: 0.9, beta2: 0.999, eps: 1.5e-4, step: t + 1 };
+        native.adamStepReference(cpu[0], g, cpu[1], cpu[2], o);
+        cuda.adamStep(dev[0], g, dev[1], dev[2], o);
+      });
+      expect(dev).toEqual(cpu);
+      for (const centered of [false, true]) {
+        const c = [p0.slice(), new Float32Array(n), new Float32Array(n)];
+        const d = [p0.slice(), new Float32Array(n), new Float32Array(n)];
+        grads.forEach((g) => {
+          const o = { lr: 2.5e-4, alpha: 0.95, eps: 0.01, centered };
+          native.rmspropStepReference(c[0], g, c[1], c[2], o);
+          cuda.rmspropStep(d[0], g, d[1], d[2], o);
+        });
+        expect(d, `centered ${centered}`).toEqual(c);
+      }
+    }
+  });
+
+  it('relu and reluBackward: identical, including NaN, ±0 and ±Inf', () => {
+    const r = rng();
+    const x = randomFloat32(r, 10_007);
+    x.set([Number.NaN, -0, 0, Infinity, -Infinity], 0);
+    const dy = randomFloat32(r, x.length);
+    expect(cuda.relu(x)).toEqual(native.relu(x));
+    const y = native.relu(x);
+    expect(cuda.reluBackward(y, dy)).toEqual(native.reluBackward(y, dy));
+  });
+
+  function pruneInputs(r: Rng, sizes: number[], preMasked: number, quantised: boolean) {
+    const weights = sizes.map((n) => {
+      const w = randomFloat32(r, n);
+      return quantised ? w.map((v) => Math.round(v * 8) / 8) : w; // many ties at every magnitude, zeros included
+    });
+    const masks = sizes.map((n) => randomMask(r, n, 1 - preMasked));
+    return { weights, masks };
+  }
+
+  it('magnitudePrune: identical weights, masks, thresholds and counts, ties and pre-masked entries included', () => {
+    const r = rng();
+    const cases: [number[], PruneScope][] = [
+      [[1], 'layer'], [[5000], 'layer'], [[100_003], 'layer'], [[3, 40_000, 0, 9_001, 777], 'layer'],
+      [[3, 40_000, 0, 9_001, 777], 'global'], [[4096, 4097, 8191], 'global'],
+    ];
+    for (const [sizes, scope] of cases)
+      for (const sparsity of [0, 0.5, 0.95, 1])
+        for (const preMasked of [0, 0.3])
+          for (const quantised of [false, true]) {
+            const { weights, masks } = pruneInputs(r, sizes, preMasked, quantised);
+            const cw = weights.map((w) => w.slice()), cm = masks.map((m) => m.slice());
+            const dw = weights.map((w) => w.slice()), dm = masks.map((m) => m.slice());
+            const where = `${sizes} ${scope} ${sparsity} pre ${preMasked} quantised ${quantised}`;
+            const cpu = native.magnitudePrune(cw, cm, sparsity, scope);
+            const dev = cuda.magnitudePrune(dw, dm, sparsity, scope);
+            expect(dev, where).toEqual(cpu);
+            expect(dw, where).toEqual(cw);
+            expect(dm, where).toEqual(cm);
+          }
+  });
+
+  it('magnitudePrune: NaN or Inf anywhere is the CPU RangeError, and nothing is modified', () => {
+    const r = rng();
+    for (const bad of [Number.NaN, Infinity, -Infinity]) {
+      const { weights, masks } = pruneInputs(r, [100, 5000, 300], 0.2, false);
+      weights[1][4321] = bad;
+      masks[1][4321] = 0; // masked entries are checked too
+      for (const scope of ['layer', 'global'] as const) {
+        const dw = weights.map((w) => w.slice()), dm = masks.map((m) => m.slice());
+        const cpu = thrown(() => native.magnitudePrune(weights.map((w) => w.slice()), masks.map((m) => m.slice()), 0.9, scope));
+        expect(thrown(() => cuda.magnitudePrune(dw, dm, 0.9, scope))).toEqual(cpu);
+        expect(dw).toEqual(weights);
+        expect(dm).toEqual(masks);
+      }
+    }
+  });
+
+  it('kthSmallestAbs: the CPU answer for every rank tried, with ties, zeros and infinities', () => {
+    const r = rng();
+    for (const n of [1, 2, 1000, 123_457]) {
+      const w = randomFloat32(r, n).map((v, i) => (i % 7 === 0 ? Math.round(v * 4) / 4 : v));
+      if (n > 10) w.set([Infinity, -Infinity, -0], 3);
+      for (const k of new Set([0, n - 1, Math.floor(n / 2), r.int(0, n)]))
+        expect(cuda.kthSmallestAbs(w, k), `n ${n} k ${k}`).toBe(native.kthSmallestAbs(w, k));
+    }
+  });
+});
