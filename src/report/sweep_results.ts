@@ -102,7 +102,18 @@ export function loadSweepResults(sweepDir: string): SweepResults {
     }
     configuration.runs.push({ id, task, seed: config.seed, config, point, summary, metrics: readMetrics(join(dir, 'metrics.jsonl')) });
   }
-  return { name: manifest.name, tasks: [...tasks].sort(), configurations: [...configurations.values()], unfinished };
+  const ordered = [...configurations.values()].sort((a, b) => compareValues(a.values, b.values));
+  return { name: manifest.name, tasks: [...tasks].sort(), configurations: ordered, unfinished };
+}
+
+/** Legends and tables read agent → width → sparsity, numbers in numeric order, whatever the file's order. */
+function compareValues(a: RunConfig, b: RunConfig): number {
+  for (const key of canonicalKeyOrder([...new Set([...Object.keys(a), ...Object.keys(b)])])) {
+    const [x, y] = [a[key], b[key]];
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(JSON.stringify(x)).localeCompare(String(JSON.stringify(y)));
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 /** A configuration's runs task by task (tasks in `tasks` order; a task it has no run on is left out). */

@@ -6,7 +6,7 @@ import type { PlannedRun } from './grid.js';
 import { emptyOutcome, lastLogLine, type SweepOutcome } from './run_outcome.js';
 import { runDirOf, runState } from './sweep_dir.js';
 import { framesReached, type SweepProgress } from './sweep_progress.js';
-import { startTrain, type TrainProcess } from './train_process.js';
+import { startTrain, trainCommandPrefix, type TrainProcess } from './train_process.js';
 import { expectInteger } from '../validate.js';
 
 export interface LocalPoolOptions {
@@ -31,6 +31,7 @@ export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options
   // Each trainer has a native thread pool; N trainers × N threads on N cores would only add contention.
   const baseEnv = options.env ?? process.env;
   const env = { ...baseEnv, PRUNERL_THREADS: baseEnv.PRUNERL_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / size))) };
+  const prefix = options.prefix ?? trainCommandPrefix(env); // a bad PRUNERL_TRAIN_COMMAND fails before any run starts
   const outcome = emptyOutcome();
   const todo: PlannedRun[] = [];
   for (const run of runs) {
@@ -57,7 +58,7 @@ export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options
   const runOne = async (run: PlannedRun): Promise<void> => {
     const dir = runDirOf(sweepDir, run.id);
     for (let attempt = 0; attempt <= retries && !outcome.interrupted; attempt++) {
-      const trainer = startTrain(dir, { resume: runState(dir) === 'resumable', prefix: options.prefix, env });
+      const trainer = startTrain(dir, { resume: runState(dir) === 'resumable', prefix, env });
       running.set(run.id, trainer);
       progress?.set(run.id, 'running', framesReached(dir));
       const { code } = await trainer.exited;

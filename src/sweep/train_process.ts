@@ -4,6 +4,7 @@
 // other launchers (a container, `nice`) can stand in for the real trainer.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from '../validate.js';
@@ -80,7 +81,7 @@ export function startTrain(runDir: string, options: StartTrainOptions): TrainPro
   child.stdin?.on('error', () => {}); // the supervisor exiting first is normal
   const exited = new Promise<TrainExit>((resolveExit) => {
     child.on('error', () => resolveExit({ code: 127 }));
-    child.on('exit', (code, signal) => resolveExit({ code: code ?? (signal ? 128 + 15 : 1) }));
+    child.on('exit', (code, signal) => resolveExit({ code: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0) }));
   });
   return {
     child,

@@ -38,7 +38,7 @@ describe('train command', () => {
 
 describe('local pool', () => {
   it('trains every run, at most --jobs at once, and skips them all when run again', async () => {
-    const s = setup('all', { frames: 400, agent: 'dqn', fakeEvals: 3, fakeEvalMs: 60 }, { env: ['fake/a', 'fake/b'], sparsity: [0, 0.9], seed: [0] });
+    const s = setup('all', { frames: 400, agent: 'dqn', fakeEvals: 3, fakeEvalMs: 150 }, { env: ['fake/a', 'fake/b'], sparsity: [0, 0.9], seed: [0] });
     const result = await runSweep(s.file, { out: s.dir, jobs: 2, quiet: true, env: s.env, pollMs: 50 });
     expect(result.finished.sort()).toEqual(['fake-a_s0.9_seed0', 'fake-a_s0_seed0', 'fake-b_s0.9_seed0', 'fake-b_s0_seed0']);
     expect(result.failed).toEqual([]);
@@ -75,6 +75,7 @@ describe('local pool', () => {
     expect(first.interrupted).toBe(true);
     expect(first.finished).toEqual([]);
     expect(existsSync(join(runDir, 'summary.json'))).toBe(false);
+    const withCheckpoint = ['fake-a_seed0', 'fake-a_seed1'].filter((id) => existsSync(join(s.dir, 'runs', id, 'checkpoint.prl')));
 
     const second = await runSweep(s.file, { out: s.dir, jobs: 2, quiet: true, env: s.env });
     expect(second.finished.sort()).toEqual(['fake-a_seed0', 'fake-a_seed1']);
@@ -83,7 +84,8 @@ describe('local pool', () => {
     // The metrics of both parts make one curve, each evaluation once.
     const frames = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).frames);
     expect(frames).toEqual([100, 200, 300, 400, 500, 600]);
-    expect(s.events().filter(([w]) => w === 'resume').length).toBe(2);
+    // Each run that had reached a checkpoint resumed; one that had not started over.
+    expect(s.events().filter(([w]) => w === 'resume').map(([, out]) => out!.split('/').pop()).sort()).toEqual(withCheckpoint);
   });
 
   it('retries a failed run and reports one that keeps failing', async () => {
