@@ -30,6 +30,10 @@ class Layer {
   // Gradients of the last forward: stores weight gradients, writes dx unless dx is null (not needed).
   virtual void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) = 0;
 
+  // True when the output is the input's memory reinterpreted (flatten): the Sequential then passes the input's
+  // buffer on instead of calling forward/backward, saving a copy of the activation each way.
+  virtual bool isView() const { return false; }
+
   virtual void collectWeightLayers(std::vector<WeightLayer*>& out) {}
   // Activation outputs worth inspecting (ReLU outputs), in order; filled after a forward.
   virtual void collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const {}

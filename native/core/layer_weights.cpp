@@ -194,4 +194,13 @@ void LayerWeights::weightGrad(const float* dY, const float* X, int64_t batch) {
   gemm(g);
 }
 
+void LayerWeights::backward(const float* dY, const float* X, int64_t batch, float* dX) {
+  if (representation_ == Representation::Csr && dX) {
+    spmmBackward(csr_, dY, X, batch, dX, grad_.data());
+    return;
+  }
+  weightGrad(dY, X, batch);
+  if (dX) inputGrad(dY, batch, dX);
+}
+
 }  // namespace prunerl

@@ -40,6 +40,8 @@ class LayerWeights {
   void inputGrad(const float* dY, int64_t batch, float* dX) const;
   // Stores the gradient of the stored values: dW = dYᵀ·X (dense) or at kept positions only (CSR, SDDMM).
   void weightGrad(const float* dY, const float* X, int64_t batch);
+  // weightGrad, then inputGrad unless dX is null; CSR does both in one pass (spmmBackward).
+  void backward(const float* dY, const float* X, int64_t batch, float* dX);
 
   // The flat parameter array the optimizer updates, its gradient and state, all of paramCount() entries.
   float* params();

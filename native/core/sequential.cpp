@@ -9,29 +9,42 @@ namespace prunerl {
 const float* Sequential::forward(const float* x, int64_t batch) {
   const size_t n = layers_.size();
   acts_.resize(n + 1);
+  act_.resize(n + 1);
   acts_[0].assign(x, x + batch * input_.size());
+  act_[0] = acts_[0].data();
   for (size_t i = 0; i < n; ++i) {
+    if (layers_[i]->isView()) {
+      act_[i + 1] = act_[i];
+      continue;
+    }
     acts_[i + 1].resize(static_cast<size_t>(batch * layers_[i]->outputShape().size()));
-    layers_[i]->forward(acts_[i].data(), batch, acts_[i + 1].data());
+    act_[i + 1] = acts_[i + 1].data();
+    layers_[i]->forward(act_[i], batch, act_[i + 1]);
   }
   batch_ = batch;
-  return acts_[n].data();
+  return act_[n];
 }
 
 void Sequential::backward(const float* dy, float* dx) {
   if (batch_ == 0) throw RangeError("Expected forward() before backward() on this network");
   const size_t n = layers_.size();
   grads_.resize(n + 1);
+  grad_.resize(n + 1);
   grads_[n].assign(dy, dy + batch_ * outputShape().size());
+  grad_[n] = grads_[n].data();
   for (size_t i = n; i-- > 0;) {
     float* dIn = nullptr;
+    if (i > 0 && layers_[i]->isView()) {  // the gradient passes through unchanged
+      grad_[i] = grad_[i + 1];
+      continue;
+    }
     if (i > 0) {
       grads_[i].resize(static_cast<size_t>(batch_ * layers_[i]->inputShape().size()));
-      dIn = grads_[i].data();
+      dIn = grad_[i] = grads_[i].data();
     } else if (dx) {
       dIn = dx;
     }
-    layers_[i]->backward(acts_[i].data(), acts_[i + 1].data(), grads_[i + 1].data(), batch_, dIn);
+    layers_[i]->backward(act_[i], act_[i + 1], grad_[i + 1], batch_, dIn);
   }
 }
 
@@ -40,8 +53,8 @@ void Sequential::collectWeightLayers(std::vector<WeightLayer*>& out) const {
 }
 
 void Sequential::collectActivations(std::vector<std::vector<float>>& out) const {
-  for (size_t i = 0; i < layers_.size() && i + 1 < acts_.size(); ++i)
-    layers_[i]->collectActivations(acts_[i + 1].data(), batch_, out);
+  for (size_t i = 0; i < layers_.size() && i + 1 < act_.size(); ++i)
+    layers_[i]->collectActivations(act_[i + 1], batch_, out);
 }
 
 }  // namespace prunerl

@@ -26,8 +26,11 @@ class Sequential {
  private:
   ActShape input_;
   std::vector<LayerPtr> layers_;
+  // Storage, and where each activation / gradient lives: act_[i] is acts_[i] or, after a view layer (flatten),
+  // the buffer of the activation before it (likewise grad_[i]).
   std::vector<std::vector<float>> acts_;   // acts_[0] = input copy, acts_[i+1] = output of layer i
-  std::vector<std::vector<float>> grads_;  // grads_[i] = gradient w.r.t. acts_[i]
+  std::vector<std::vector<float>> grads_;  // grads_[i] = gradient w.r.t. activation i
+  std::vector<float*> act_, grad_;
   int64_t batch_ = 0;
 };
 

@@ -23,6 +23,7 @@ class FlattenLayer : public Layer {
     out_ = ActShape{1, 1, in.size(), false};
   }
   const char* name() const override { return "flatten"; }
+  bool isView() const override { return true; }
   void forward(const float* x, int64_t batch, float* y) override;
   void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) override;
 };

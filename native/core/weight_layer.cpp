@@ -38,9 +38,8 @@ void LinearLayer::forward(const float* x, int64_t batch, float* y) {
 }
 
 void LinearLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
-  weights.weightGrad(dy, x, batch);
+  weights.backward(dy, x, batch, dx);
   prunerl::biasGrad(dy, batch, out_.c, biasGrad.data());
-  if (dx) weights.inputGrad(dy, batch, dx);
 }
 
 Conv2dLayer::Conv2dLayer(const ActShape& in, int64_t outChannels, int64_t kernel, int64_t stride, int64_t padding)
@@ -71,11 +70,13 @@ void Conv2dLayer::forward(const float* x, int64_t batch, float* y) {
 void Conv2dLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
   Conv2dShape s = shapeFor(batch);
   const int64_t rows = s.patchCount();
-  weights.weightGrad(dy, patches_.data(), rows);
   prunerl::biasGrad(dy, rows, s.outChannels, biasGrad.data());
-  if (!dx) return;
+  if (!dx) {
+    weights.weightGrad(dy, patches_.data(), rows);
+    return;
+  }
   dPatches_.resize(static_cast<size_t>(rows * s.patchSize()));
-  weights.inputGrad(dy, rows, dPatches_.data());
+  weights.backward(dy, patches_.data(), rows, dPatches_.data());
   col2im(dPatches_.data(), s, dx);
 }
 

@@ -79,4 +79,10 @@ void sddmmReference(const CsrMatrix& W, const float* dY, const float* X, int64_t
     }
 }
 
+void spmmBackwardReference(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX,
+                           float* dValues) {
+  spmmInputGradReference(W, dY, batch, dX);
+  sddmmReference(W, dY, X, batch, dValues);
+}
+
 }  // namespace prunerl

@@ -36,4 +36,12 @@ void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX
 void sddmmReference(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues);
 void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues);
 
+// Both gradients of Y = X·Wᵀ at once: dX = dY·W (as spmmInputGrad) and dValues (as sddmm). The fast version walks
+// the column view once: each column's X batch vector stays in registers while its entries meet the dY batch vectors
+// of their rows, so X is read once per column instead of once per nonzero, and each thread transposes only its own
+// columns of X.
+void spmmBackwardReference(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX,
+                           float* dValues);
+void spmmBackward(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues);
+
 }  // namespace prunerl

@@ -123,6 +123,8 @@ CsrKernels csrKernelsAvx2() {
         v.valueOf ? gatherVectorImpl<true>(v, in, b, e, out) : gatherVectorImpl<false>(v, in, b, e, out);
       },
       sampledDotsImpl,
+      nullptr,  // no fused backward at this level yet: spmmBackward runs the two products separately
+      0,
   };
 }
 

@@ -166,6 +166,57 @@ PRUNERL_TARGET_AVX512 void sampledDotsImpl(const int32_t* rowPtr, const int32_t*
   }
 }
 
+// The fused backward over columns r of the column view, for lanes = 16·NV (batch <= 32): column r's Xᵀ vector
+// (own) stays in registers; per entry one dYᵀ row load feeds both the dXᵀ accumulation (two chains) and a batch
+// dot product with X, 16 of which share one reduction and one scatter into dValues (the entries' CSR positions).
+template <int NV>
+PRUNERL_TARGET_AVX512 void gatherAndDotsImpl(const CompressedView& v, const float* in, const float* own,
+                                             int64_t begin, int64_t end, float* out, float* dValues) {
+  constexpr int64_t lanes = 16 * NV;
+  for (int64_t r = begin; r < end; ++r) {
+    __m512 x[NV], acc[2][NV];
+    for (int j = 0; j < NV; ++j) {
+      x[j] = _mm512_loadu_ps(own + (r - begin) * lanes + 16 * j);
+      acc[0][j] = acc[1][j] = _mm512_setzero_ps();
+    }
+    int64_t e = v.ptr[r];
+    const int64_t e1 = v.ptr[r + 1];
+    for (; e < e1; e += 16) {
+      const int64_t n = std::min<int64_t>(16, e1 - e);
+      __m512 p[16];
+#pragma GCC unroll 16
+      for (int u = 0; u < 16; ++u) {
+        if (u < n) {
+          const float* d = in + static_cast<int64_t>(v.index[e + u]) * lanes;
+          const __m512 w = _mm512_set1_ps(v.values[v.valueOf[e + u]]);
+          const __m512 d0 = _mm512_loadu_ps(d);
+          acc[u & 1][0] = _mm512_fmadd_ps(w, d0, acc[u & 1][0]);
+          p[u] = _mm512_mul_ps(d0, x[0]);
+          for (int j = 1; j < NV; ++j) {
+            const __m512 dj = _mm512_loadu_ps(d + 16 * j);
+            acc[u & 1][j] = _mm512_fmadd_ps(w, dj, acc[u & 1][j]);
+            p[u] = _mm512_fmadd_ps(dj, x[j], p[u]);
+          }
+        } else {
+          p[u] = _mm512_setzero_ps();
+        }
+      }
+      alignas(64) float sums[16];
+      _mm512_store_ps(sums, reduce16(p));
+      for (int64_t u = 0; u < n; ++u) dValues[v.valueOf[e + u]] = sums[u];
+    }
+    for (int j = 0; j < NV; ++j)
+      _mm512_storeu_ps(out + (r - begin) * lanes + 16 * j, _mm512_add_ps(acc[0][j], acc[1][j]));
+  }
+}
+
+PRUNERL_TARGET_AVX512 void gatherAndDotsDispatch(const CompressedView& v, const float* in, const float* own,
+                                                 int64_t lanes, int64_t begin, int64_t end, float* out,
+                                                 float* dValues) {
+  if (lanes == 16) return gatherAndDotsImpl<1>(v, in, own, begin, end, out, dValues);
+  return gatherAndDotsImpl<2>(v, in, own, begin, end, out, dValues);  // lanes == 32 (maxFusedLanes)
+}
+
 }  // namespace
 
 CsrKernels csrKernelsAvx512() {
@@ -178,6 +229,8 @@ CsrKernels csrKernelsAvx512() {
         v.valueOf ? gatherVectorImpl<true>(v, in, b, e, out) : gatherVectorImpl<false>(v, in, b, e, out);
       },
       sampledDotsImpl,
+      gatherAndDotsDispatch,
+      32,
   };
 }
 

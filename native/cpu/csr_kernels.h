@@ -30,6 +30,14 @@ struct CsrKernels {
   // [begin, end).
   void (*sampledDots)(const int32_t* rowPtr, const int32_t* colIdx, const float* left, const float* right,
                       int64_t lanes, int64_t begin, int64_t end, float* dValues);
+  // Both gradients over lines r in [begin, end) of the column view v (lines = columns of W, partners = rows):
+  //   out[(r − begin)·lanes + l] = Σ_e value(e) · in[index[e]·lanes + l]            (dXᵀ, as gatherRows)
+  //   dValues[valueOf[e]]       = Σ_l in[index[e]·lanes + l] · own[(r − begin)·lanes + l]   (as sampledDots)
+  // in = dYᵀ [rows, lanes], own = this range's Xᵀ [end − begin, lanes]. Null where the level has no fused loop for
+  // these lanes (lanesFused); the caller then runs gatherRows and sampledDots separately.
+  void (*gatherAndDots)(const CompressedView& v, const float* in, const float* own, int64_t lanes, int64_t begin,
+                        int64_t end, float* out, float* dValues);
+  int64_t maxFusedLanes;  // gatherAndDots handles lanes <= this (0: not at all)
 };
 
 CsrKernels csrKernelsPortable();

@@ -165,4 +165,32 @@ void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, f
   });
 }
 
+void spmmBackward(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues) {
+  const int64_t rows = W.rows, cols = W.cols;
+  const SimdLevel level = simdLevel();
+  const CsrKernels k = kernelsFor(level);
+  const int64_t lanes = roundUp(batch, k.lanes);
+  if (batch < kMinTransposedBatch || !k.gatherAndDots || lanes > k.maxFusedLanes || W.nnz() == 0 || cols <= 0) {
+    spmmInputGrad(W, dY, batch, dX);
+    sddmm(W, dY, X, batch, dValues);
+    return;
+  }
+  ensureTranspose(W);
+  const CompressedView view{W.colPtr.data(), W.rowIdx.data(), W.values.data(), W.valueOf.data()};
+  // Columns split by nonzeros: each thread owns its columns of dX and their entries of dValues, transposes all of
+  // dY (small: [rows, lanes]) and only its own columns of X.
+  const int chunks = chunksFor(lanes * (2 * W.nnz() + 2 * cols + rows));
+  parallelChunks(chunks, 1, [&](int c, int64_t, int64_t) {
+    const int64_t c0 = lineBoundary(view.ptr, cols, c, chunks), c1 = lineBoundary(view.ptr, cols, c + 1, chunks);
+    if (c0 >= c1) return;
+    float* dYt = threadScratch(1, rows * lanes);
+    float* Xt = threadScratch(2, (c1 - c0) * lanes);
+    float* dXt = threadScratch(5, (c1 - c0) * lanes);
+    toLanes(level, dY, batch, rows, rows, lanes, dYt);
+    toLanes(level, X + c0, batch, c1 - c0, cols, lanes, Xt);
+    k.gatherAndDots(view, dYt, Xt, lanes, c0, c1, dXt, dValues);
+    transpose(level, dXt, c1 - c0, batch, lanes, dX + c0, cols);
+  });
+}
+
 }  // namespace prunerl

@@ -40,7 +40,7 @@ void gemmReference(const GemmArgs& g) {
 namespace gemm_detail {
 
 float* threadScratch(int slot, int64_t floats) {
-  constexpr int kSlots = 5;
+  constexpr int kSlots = 6;
   thread_local std::unique_ptr<AlignedBuffer> buffers[kSlots];
   auto& buffer = buffers[slot];
   const size_t bytes = static_cast<size_t>(std::max<int64_t>(floats, 16)) * sizeof(float);

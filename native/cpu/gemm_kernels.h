@@ -77,7 +77,8 @@ namespace prunerl::gemm_detail {
 
 // A 64-byte aligned scratch buffer of at least `floats` floats, owned by the calling thread and reused across calls
 // (contents are not preserved when it grows). Slots keep concurrent users apart: the gemm packs into slot 0, the
-// CSR kernels use slots 1 and 2, the masked matmul slot 3, the micro-kernels (on every thread) slot 4.
+// CSR kernels use slots 1 and 2 (and 5, the fused backward's third buffer), the masked matmul slot 3, the
+// micro-kernels (on every thread) slot 4.
 float* threadScratch(int slot, int64_t floats);
 
 }  // namespace prunerl::gemm_detail

@@ -263,6 +263,26 @@ Napi::Value sddmmJs(const Napi::CallbackInfo& info) {
   return dValues;
 }
 
+using SpmmBackwardFn = void (*)(const CsrMatrix&, const float*, const float*, int64_t, float*, float*);
+
+// spmmBackward(dy, x, m, batch) -> { dx[batch, cols], dValues[nnz] }: spmmInputGrad and sddmm in one pass
+template <SpmmBackwardFn Kernel>
+Napi::Value spmmBackwardJs(const Napi::CallbackInfo& info) {
+  auto dy = float32Arg(info[0], "dy");
+  auto x = float32Arg(info[1], "x");
+  CsrMatrix& m = CsrWrap::unwrap(info[2], "m");
+  const int64_t batch = batchArg(info[3]);
+  requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
+  requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
+  auto dx = newFloat32(info.Env(), checkedProduct({batch, m.cols}, "the output"));
+  auto dValues = newFloat32(info.Env(), m.nnz());
+  Kernel(m, dy.data, x.data, batch, dx.Data(), dValues.Data());
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("dx", dx);
+  out.Set("dValues", dValues);
+  return out;
+}
+
 }  // namespace
 
 void registerLinear(Napi::Env env, Napi::Object exports) {
@@ -282,6 +302,8 @@ void registerLinear(Napi::Env env, Napi::Object exports) {
   exportFunction<spmmInputGradJs<spmmInputGradReference>>(env, exports, "spmmInputGradReference");
   exportFunction<sddmmJs<sddmm>>(env, exports, "sddmm");
   exportFunction<sddmmJs<sddmmReference>>(env, exports, "sddmmReference");
+  exportFunction<spmmBackwardJs<spmmBackward>>(env, exports, "spmmBackward");
+  exportFunction<spmmBackwardJs<spmmBackwardReference>>(env, exports, "spmmBackwardReference");
 }
 
 }  // namespace prunerl::napi
