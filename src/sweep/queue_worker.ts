@@ -90,7 +90,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       stopping.delete(onShutdown);
       signal?.removeEventListener('abort', onAbort);
       if (why === 'finished elsewhere') return { runId, recorded: false };
-      if (why === 'shutdown' && token) {
+      // Ctrl-C reaches the trainer too (one process group), which may exit before we hear of it: closing counts.
+      if ((why === 'shutdown' || (closing && runState(dir) !== 'finished')) && token) {
         // Back to the queue without spending an attempt: the run resumes from its checkpoint later.
         await job.moveToDelayed(Date.now() + 1000, token);
         throw new DelayedError();

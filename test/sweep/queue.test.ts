@@ -158,4 +158,26 @@ describe('queued sweep', () => {
     workerB!.child.kill('SIGTERM');
     await new Promise((r) => workerB!.child.once('exit', r));
   });
+
+  it('puts a run back in the queue when its worker is stopped, and another worker resumes it from the checkpoint', async () => {
+    const file = join(root, 'g.json');
+    writeFileSync(file, JSON.stringify({ name: 'g', base: { frames: 600, fakeEvals: 6, fakeEvalMs: 150 }, grid: { env: ['fake/a'] } }));
+    const shared = join(root, 'work-shared');
+    const c = startWorker(shared);
+    const sweep = runSweep(file, { out: join(root, 'g'), queue: redis.url, quiet: true, env, pollMs: 100 });
+    const runDir = join(shared, 'g', 'fake-a');
+    for (let i = 0; i < 300 && !existsSync(join(runDir, 'checkpoint.prl')); i++) await sleep(50);
+    c.child.kill('SIGTERM'); // as Ctrl-C does
+    await new Promise((r) => c.child.once('exit', r));
+    expect(c.output()).toContain('worker: stopping; running runs go back to the queue');
+    const d = startWorker(shared);
+    const result = await sweep;
+    expect(result.finished).toEqual(['fake-a']);
+    expect(d.output()).toContain('fake-a: resuming from checkpoint (attempt 1)');
+    const summary = JSON.parse(readFileSync(join(root, 'g', 'runs', 'fake-a', 'summary.json'), 'utf8'));
+    expect(summary.resumedFrom).toBeGreaterThanOrEqual(1);
+    expect(events().filter(([, out]) => out === runDir).map(([w]) => w)).toEqual(['start', 'resume', 'finish']);
+    d.child.kill('SIGTERM');
+    await new Promise((r) => d.child.once('exit', r));
+  });
 });
