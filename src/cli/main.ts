@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { prunerlVersion } from '../version.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerExportCommand } from './commands/export.js';
+import { registerEvalCommand } from './commands/eval.js';
 
 export function buildProgram(): Command {
   const program = new Command('prunerl')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .version(prunerlVersion)
     .showHelpAfterError('(run with --help for usage)');
   registerTrainCommand(program);
+  registerEvalCommand(program);
   registerExportCommand(program);
   return program;
 }
