@@ -3,8 +3,12 @@
 import { Command, CommanderError } from 'commander';
 import { prunerlVersion } from '../version.js';
 import { registerTrainCommand } from './commands/train.js';
-import { registerExportCommand } from './commands/export.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerPlayCommand } from './commands/play.js';
+import { registerSweepCommand } from './commands/sweep.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerReportCommand } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command('prunerl')
@@ -14,6 +18,10 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerEvalCommand(program);
   registerExportCommand(program);
+  registerPlayCommand(program);
+  registerSweepCommand(program);
+  registerWorkerCommand(program);
+  registerReportCommand(program);
   return program;
 }
 
