@@ -2,7 +2,7 @@
 // in <work-dir>/<sweep>/<run-id>, so a run this machine had started resumes from its checkpoint when it comes
 // back (after a crash or a Ctrl-C); workers that share a disk share checkpoints too.
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { connectRedis, queueName, resultFiles, resultKey, type RunJobData, type RunResult } from './queue.js';
@@ -54,6 +54,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const workDir = resolve(options.workDir);
   const log = options.log ?? ((line: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`));
   const me = `${hostname()}:${process.pid}`;
+  // As in the local pool: trainers running side by side share the cores instead of each taking all of them.
+  const baseEnv = options.env ?? process.env;
+  const env = concurrency > 1 && baseEnv.PRUNERL_THREADS === undefined
+    ? { ...baseEnv, PRUNERL_THREADS: String(Math.max(1, Math.floor(availableParallelism() / concurrency))) }
+    : baseEnv;
   const results = await connectRedis(options.url);
   const workerConnection = await connectRedis(options.url);
   let closing = false;
@@ -71,7 +76,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (runState(dir) !== 'finished') {
       const resume = runState(dir) === 'resumable';
       log(`${runId}: ${resume ? 'resuming from checkpoint' : 'starting'} (attempt ${job.attemptsMade + 1})`);
-      const trainer = startTrain(dir, { resume, prefix: options.prefix, env: options.env });
+      const trainer = startTrain(dir, { resume, prefix: options.prefix, env });
       let why: 'finished elsewhere' | 'shutdown' | 'lock lost' | null = null;
       const stop = (reason: typeof why) => {
         why ??= reason;
