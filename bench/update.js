@@ -2,6 +2,7 @@
 // width ×1 dense, ≥ 1000 at ×5 with 95% of weights pruned). One update = target forward, online forward and
 // backward, Huber loss, Adam step; batch 32, random inputs shaped like MinAtar's 10×10×4 observations.
 // `npm run bench -- update [--seconds S]`
+import { loadavg } from 'node:os';
 import { Network } from '../dist/nn/network.js';
 import { native } from '../dist/native.js';
 import { printTable, writeResults } from './_results.js';
@@ -69,6 +70,7 @@ function measure(fn, seconds) {
 export async function run({ args }) {
   const seconds = Number(args[args.indexOf('--seconds') + 1]) || 3;
   const rows = [];
+  const loadBefore = loadavg()[0];
   for (const width of [1, 3, 5]) {
     for (const sparsity of [0, 0.95]) {
       const layers = minatarNet(width);
@@ -88,6 +90,9 @@ export async function run({ args }) {
     }
   }
   printTable(rows);
-  const path = writeResults('update', { threads: native.threadCount(), simd: native.simdLevel(), batch: BATCH, rows });
+  // The 1-minute load average before and after: on a shared machine other work takes cores from the kernels.
+  const path = writeResults('update', {
+    threads: native.threadCount(), simd: native.simdLevel(), batch: BATCH, loadBefore, loadAfter: loadavg()[0], rows,
+  });
   console.log(`wrote ${path}`);
 }

@@ -58,6 +58,25 @@ PRUNERL_TARGET_AVX2 inline float sum8(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+// The column view at batch 1 (the input gradient): each value sits at values[valueOf[e]], so a vector step would
+// gather the indices, then the values, then the inputs; scalar loads with four partial sums are faster (measured
+// at 5120×640, 95% sparse: about 1.7× over the gathers). GCC would turn this loop back into gathers: not here.
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize")))
+#endif
+PRUNERL_TARGET_AVX2 void gatherVectorIndirect(const CompressedView& v, const float* in, int64_t begin, int64_t end,
+                                           float* out) {
+  for (int64_t r = begin; r < end; ++r) {
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    int64_t e = v.ptr[r];
+    const int64_t e1 = v.ptr[r + 1];
+    for (; e + 4 <= e1; e += 4)
+      for (int k = 0; k < 4; ++k) acc[k] += v.values[v.valueOf[e + k]] * in[v.index[e + k]];
+    for (; e < e1; ++e) acc[0] += v.values[v.valueOf[e]] * in[v.index[e]];
+    out[r] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  }
+}
+
 template <bool Indirect>
 PRUNERL_TARGET_AVX2 void gatherVectorImpl(const CompressedView& v, const float* in, int64_t begin, int64_t end,
                                           float* out) {
@@ -120,7 +139,7 @@ CsrKernels csrKernelsAvx2() {
         v.valueOf ? gatherRowsImpl<true>(v, in, lanes, b, e, out) : gatherRowsImpl<false>(v, in, lanes, b, e, out);
       },
       [](const CompressedView& v, const float* in, int64_t b, int64_t e, float* out) {
-        v.valueOf ? gatherVectorImpl<true>(v, in, b, e, out) : gatherVectorImpl<false>(v, in, b, e, out);
+        v.valueOf ? gatherVectorIndirect(v, in, b, e, out) : gatherVectorImpl<false>(v, in, b, e, out);
       },
       sampledDotsImpl,
       nullptr,  // no fused backward at this level yet: spmmBackward runs the two products separately

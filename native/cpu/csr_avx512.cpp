@@ -67,6 +67,25 @@ PRUNERL_TARGET_AVX512 inline __m512 valuesAt(const CompressedView& v, int64_t at
   return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, which, v.values, 4);
 }
 
+// The column view at batch 1 (the input gradient): each value sits at values[valueOf[e]], so a vector step would
+// gather the indices, then the values, then the inputs; scalar loads with four partial sums are faster (measured
+// at 5120×640, 95% sparse: about 1.7× over the gathers). GCC would turn this loop back into gathers: not here.
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize")))
+#endif
+PRUNERL_TARGET_AVX512 void gatherVectorIndirect(const CompressedView& v, const float* in, int64_t begin, int64_t end,
+                                           float* out) {
+  for (int64_t r = begin; r < end; ++r) {
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    int64_t e = v.ptr[r];
+    const int64_t e1 = v.ptr[r + 1];
+    for (; e + 4 <= e1; e += 4)
+      for (int k = 0; k < 4; ++k) acc[k] += v.values[v.valueOf[e + k]] * in[v.index[e + k]];
+    for (; e < e1; ++e) acc[0] += v.values[v.valueOf[e]] * in[v.index[e]];
+    out[r] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  }
+}
+
 template <bool Indirect>
 PRUNERL_TARGET_AVX512 void gatherVectorImpl(const CompressedView& v, const float* in, int64_t begin, int64_t end,
                                             float* out) {
@@ -226,7 +245,7 @@ CsrKernels csrKernelsAvx512() {
         v.valueOf ? gatherRowsImpl<true>(v, in, lanes, b, e, out) : gatherRowsImpl<false>(v, in, lanes, b, e, out);
       },
       [](const CompressedView& v, const float* in, int64_t b, int64_t e, float* out) {
-        v.valueOf ? gatherVectorImpl<true>(v, in, b, e, out) : gatherVectorImpl<false>(v, in, b, e, out);
+        v.valueOf ? gatherVectorIndirect(v, in, b, e, out) : gatherVectorImpl<false>(v, in, b, e, out);
       },
       sampledDotsImpl,
       gatherAndDotsDispatch,
