@@ -68,6 +68,8 @@ export const trainConfigSchema = z.strictObject({
   evalEpsilon: z.number().min(0).max(1),
   /** Updates between checkpoints (a checkpoint is also written at the end). */
   checkpointEvery: z.number().int().min(1),
+  /** Where the network computes: 'cpu', or 'cuda' (falls back to the CPU with one line saying why). */
+  device: z.enum(['cpu', 'cuda']),
   /** Multiplies observations after the cast to float (1 for 0/1 grids, 1/255 for pixels). */
   observationScale: z.number().positive(),
 });
@@ -85,7 +87,7 @@ export const baseDefaults: TrainConfig = {
   optimizer: { type: 'adam', lr: 5e-4, eps: 1e-8 },
   epsilonStart: 1, epsilonEnd: 0.02, epsilonDecayFrames: 10_000,
   atoms: 51, vMin: -10, vMax: 10, prioritized: false, priorityAlpha: 0.5, priorityBeta: 0.5,
-  evalEvery: 5000, evalEpisodes: 5, evalEpsilon: 0, checkpointEvery: 5000, observationScale: 1,
+  evalEvery: 5000, evalEpisodes: 5, evalEpsilon: 0, checkpointEvery: 5000, device: 'cpu', observationScale: 1,
 };
 
 /** One line per problem: `config.key: message`. */

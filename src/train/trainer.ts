@@ -14,6 +14,7 @@ import { setupRun, type RunParts } from './run_setup.js';
 import { dormantFraction, srank } from './network_metrics.js';
 import { weightLayerPositions } from '../nn/layer_shapes.js';
 import type { TrainConfig } from './train_config.js';
+import { resolveDevice } from '../backends/device.js';
 import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
 import type { ReplayBatch } from '../agents/replay/replay_buffer.js';
 
@@ -45,6 +46,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** Called every few hundred frames and after each evaluation. */
   onProgress?: (p: TrainProgress) => void;
+  /** Where one-line warnings go (default console.warn). */
+  warn?: (message: string) => void;
   /** Called with each metrics row. */
   onEvaluation?: (row: MetricsRow) => void;
 }
@@ -93,6 +96,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   if (options.resume) {
     if (!existsSync(checkpointPath)) throw new Error(`Expected a checkpoint to resume from at ${checkpointPath} but there is none`);
     config = readCheckpointHeader(checkpointPath).config;
+  }
+  if (resolveDevice(config.device, { warn: options.warn }).device === 'cuda') {
+    // The CUDA kernels exist (native/cuda) but the device-resident Network does not yet: say so, train on the CPU.
+    (options.warn ?? console.warn)("prunerl: a CUDA device is present, but training on it is not implemented yet; training on the CPU");
   }
   writeFileSync(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const parts = await setupRun(config);

@@ -11,7 +11,7 @@ import { presetNames } from '../../train/presets.js';
 interface TrainFlags {
   env?: string; agent?: string; preset?: string; net?: string; width?: string; sparsity?: string;
   schedule?: string; distribution?: string; frames?: string; seed?: string; out?: string; config?: string;
-  resume?: boolean; quiet?: boolean;
+  resume?: boolean; quiet?: boolean; device?: string;
 }
 
 function number(value: string | undefined, name: string): number | undefined {
@@ -39,7 +39,7 @@ function flagsToConfig(f: TrainFlags): TrainConfigInput {
   return parsePartialConfig(Object.fromEntries(Object.entries({
     env: f.env, agent: f.agent, preset: f.preset, net: f.net, width: number(f.width, 'width'),
     sparsity: number(f.sparsity, 'sparsity'), schedule: f.schedule, distribution: f.distribution,
-    frames: number(f.frames, 'frames'), seed: number(f.seed, 'seed'),
+    frames: number(f.frames, 'frames'), seed: number(f.seed, 'seed'), device: f.device,
   }).filter(([, v]) => v !== undefined)), 'command-line flags');
 }
 
@@ -92,6 +92,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--distribution <name>', 'erk (default), uniform or global')
     .option('--frames <n>', 'env steps to train for')
     .option('--seed <n>', 'random seed')
+    .option('--device <name>', 'cpu (default) or cuda')
     .option('--out <dir>', 'run directory (default runs/<env>-<agent>-w<width>-s<sparsity>-seed<seed>)')
     .option('--config <file>', 'JSON file of any config keys (flags override it)')
     .option('--resume', 'continue the run in --out from its checkpoint')
