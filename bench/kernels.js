@@ -12,6 +12,7 @@
 // small kernels, so by default the suite re-runs itself with glibc told to keep freed memory (GLIBC_TUNABLES,
 // applied to ORT and us alike); --system-malloc measures with the system's settings instead.
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { argv, env, execPath } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
@@ -187,6 +188,8 @@ function breakEven(shape, batch) {
   let denseForward = Infinity, denseStep = Infinity;
   const forward = BREAK_EVEN_DENSITIES.map((density) => ({ density, time: Infinity }));
   const training = BREAK_EVEN_DENSITIES.map((density) => ({ density, time: Infinity }));
+  // The CSR backward two ways, side by side: fused (spmmBackward, what the Network runs) and the two products.
+  const backward = BREAK_EVEN_DENSITIES.map((density) => ({ density, fused: Infinity, separate: Infinity }));
   for (let round = 0; round < ROUNDS; round++) {
     const f = timeSync(() => native.matmul(x, w, dims));
     denseForward = Math.min(denseForward, f);
@@ -195,13 +198,16 @@ function breakEven(shape, batch) {
       const csr = native.toCsr(w, randomMask(w.length, 1 - density), outFeatures, inFeatures);
       native.spmmInputGrad(dy, csr, batch); // builds the column view once, as the Network does per structure
       const cf = timeSync(() => native.spmm(x, csr, batch));
-      const cb = timeSync(() => {
+      const cb = timeSync(() => native.spmmBackward(dy, x, csr, batch));
+      const cs = timeSync(() => {
         native.spmmInputGrad(dy, csr, batch);
         native.sddmm(dy, x, csr, batch);
       });
       csr.dispose();
       forward[i].time = Math.min(forward[i].time, cf);
       training[i].time = Math.min(training[i].time, cf + cb);
+      backward[i].fused = Math.min(backward[i].fused, cb);
+      backward[i].separate = Math.min(backward[i].separate, cs);
     });
   }
   return {
@@ -212,6 +218,7 @@ function breakEven(shape, batch) {
     denseForwardUs: denseForward * 1e6,
     denseTrainingUs: denseStep * 1e6,
     csrForwardUs: forward.map((p) => ({ density: p.density, us: p.time * 1e6 })),
+    csrBackwardUs: backward.map((p) => ({ density: p.density, fused: p.fused * 1e6, separate: p.separate * 1e6 })),
     csrTrainingUs: training.map((p) => ({ density: p.density, us: p.time * 1e6 })),
   };
 }
@@ -238,6 +245,7 @@ export async function run() {
   const malloc = systemMalloc ? 'system' : `GLIBC_TUNABLES=${env.GLIBC_TUNABLES}`;
   console.log(`kernels: ${native.threadCount()} threads, SIMD ${native.simdLevel()}, onnxruntime-node ` +
     `${ort.env.versions?.common ?? '?'}, malloc ${malloc}`);
+  const loadBefore = loadavg()[0];
   const overhead = await ortCallOverhead();
   console.log(`ORT run() on a 1×1 MatMul (its fixed cost per call): ${f1(overhead * 1e6)} µs\n`);
 
@@ -271,7 +279,21 @@ export async function run() {
       'dense step µs': f1(b.denseTrainingUs),
     })),
   );
+  console.log('\nCSR backward (dX and dW at kept positions): fused spmmBackward vs spmmInputGrad + sddmm, µs');
+  printTable(
+    breakEvens.flatMap((b) =>
+      b.csrBackwardUs
+        .filter((p) => p.density <= 0.1)
+        .map((p) => ({
+          shape: b.shape, batch: b.batch, density: p.density, 'fused µs': f1(p.fused), 'separate µs': f1(p.separate),
+          'separate/fused': ratio(p.separate, p.fused),
+        })),
+    ),
+  );
   const path = writeResults('kernels', {
+    // 1-minute load average before and after: on a shared machine other work takes cores from both sides.
+    loadBefore,
+    loadAfter: loadavg()[0],
     threads: native.threadCount(),
     simd: native.simdLevel(),
     onnxruntime: ort.env.versions?.common ?? null,
@@ -279,7 +301,7 @@ export async function run() {
     ortCallOverheadUs: overhead * 1e6,
     note:
       'µs per call: best of rounds of medians. ORT is timed through its async run(); ortCallOverheadUs is its fixed ' +
-      'cost. breakEven: CSR (spmm; spmm + spmmInputGrad + sddmm) vs dense gemm (forward; forward + dX + dW gemms).',
+      'cost. breakEven: CSR (spmm; spmm + spmmBackward) vs dense gemm (forward; forward + dX + dW gemms).',
     results,
     breakEven: breakEvens,
   });

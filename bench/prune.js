@@ -3,6 +3,7 @@
 // 'layer' prunes one tensor; 'global' prunes the same number of weights split into 5 tensors of uneven sizes, as a
 // network's layers are. The fast kernel is timed at every SIMD level the CPU has (layer scope).
 // `npm run bench -- prune [--quick]`   (writes bench/results/prune.json)
+import { loadavg } from 'node:os';
 import { argv } from 'node:process';
 import { native } from '../dist/native.js';
 import { printTable, writeResults } from './_results.js';
@@ -99,7 +100,10 @@ export async function run() {
     'weights/s (median)': `${(r.weightsPerSecond / 1e6).toFixed(0)}M`,
     'weights/s (best)': `${(r.bestWeightsPerSecond / 1e6).toFixed(0)}M`,
   })));
-  const path = writeResults('prune', { threads: native.threadCount(), simd: defaultLevel, sparsity: SPARSITY, rows });
+  // 1-minute load average at the end: on a shared machine other work takes cores from the kernels.
+  const path = writeResults('prune', {
+    threads: native.threadCount(), simd: defaultLevel, sparsity: SPARSITY, load: loadavg()[0], rows,
+  });
   console.log(`wrote ${path}`);
 }
 
