@@ -1,5 +1,5 @@
 // Training throughput beside TensorFlow.js, in one process: full DQN updates per second for the CartPole MLP
-// (4→64·w→64·w→2) and the MinAtar net (conv 3×3 16·w, no padding, on 10×10×4 → 128·w → 6) at widths ×1/×3/×5,
+// (4→256·w→256·w→2) and the MinAtar net (conv 3×3 16·w, no padding, on 10×10×4 → 128·w → 6) at widths ×1/×3/×5,
 // dense and with every weight layer magnitude-pruned to 95%, then env steps per second under a random policy.
 // One update = target forward, online forward and backward, Huber loss on the taken action's Q, Adam (lr 6.25e-5,
 // eps 1.5e-4), batch 32. Both sides start from the same weights and batch; the first update of each is compared
