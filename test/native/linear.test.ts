@@ -297,7 +297,9 @@ describe(`CSR and masked products: behaviour (seed ${testSeed})`, () => {
   it.each(simdLevels)('masked matmul == CSR == dense with zeros, on layer-sized shapes (%s)', (level) => {
     const r = rng();
     withSimdLevel(level, () => {
-      for (const [batch, rows, cols, sparsity] of [[32, 128, 400, 0.9], [1, 200, 300, 0.95], [7, 64, 1024, 0.5]]) {
+      // [32, 64, 5120, 0.95]: a transposed input past the L2 budget, where the CSR forward splits the batch.
+      for (const [batch, rows, cols, sparsity] of [[32, 128, 400, 0.9], [1, 200, 300, 0.95], [7, 64, 1024, 0.5],
+        [32, 64, 5120, 0.95]]) {
         const { w, mask, m } = csrOf(r, rows, cols, sparsity);
         const shape = { batch, inFeatures: cols, outFeatures: rows };
         const x = randomFloat32(r, batch * cols);
