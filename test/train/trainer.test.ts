@@ -116,3 +116,14 @@ describe('trainer', () => {
     expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
   });
 });
+
+describe('learning', () => {
+  // A short version of the CartPole check in the README (100k frames, 3 seeds, dense and 90% pruned, median final
+  // return ≥ 475): 20k frames, pruned to 90%, must already be far above a random policy (about 22).
+  it('a 90%-pruned DQN learns CartPole-v1 in 20k frames', async () => {
+    const out = tempRun();
+    const summary = await train(resolveConfig({ env: 'CartPole-v1', frames: 20_000, sparsity: 0.9, seed: 0, evalEvery: 5000 }), { out });
+    expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
+    expect(summary.finalEvalReturn).toBeGreaterThanOrEqual(100);
+  });
+});

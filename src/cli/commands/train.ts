@@ -11,7 +11,7 @@ import { presetNames } from '../../train/presets.js';
 interface TrainFlags {
   env?: string; agent?: string; preset?: string; net?: string; width?: string; sparsity?: string;
   schedule?: string; distribution?: string; frames?: string; seed?: string; out?: string; config?: string;
-  resume?: boolean; quiet?: boolean; device?: string;
+  resume?: boolean; quiet?: boolean; device?: string; set?: string[];
 }
 
 function number(value: string | undefined, name: string): number | undefined {
@@ -35,8 +35,25 @@ function readConfigFile(path: string): unknown {
   }
 }
 
+/** `--set key=value` pairs; values are JSON where they parse (numbers, booleans, objects), strings otherwise. */
+function setPairs(pairs: string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new RangeError(`Expected key=value for --set but received '${pair}'`);
+    const key = pair.slice(0, eq), raw = pair.slice(eq + 1);
+    try {
+      out[key] = JSON.parse(raw);
+    } catch {
+      out[key] = raw;
+    }
+  }
+  return out;
+}
+
 function flagsToConfig(f: TrainFlags): TrainConfigInput {
   return parsePartialConfig(Object.fromEntries(Object.entries({
+    ...setPairs(f.set),
     env: f.env, agent: f.agent, preset: f.preset, net: f.net, width: number(f.width, 'width'),
     sparsity: number(f.sparsity, 'sparsity'), schedule: f.schedule, distribution: f.distribution,
     frames: number(f.frames, 'frames'), seed: number(f.seed, 'seed'), device: f.device,
@@ -95,6 +112,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--device <name>', 'cpu (default) or cuda')
     .option('--out <dir>', 'run directory (default runs/<env>-<agent>-w<width>-s<sparsity>-seed<seed>)')
     .option('--config <file>', 'JSON file of any config keys (flags override it)')
+    .option('--set <key=value...>', 'any other config key, e.g. --set evalEvery=1000 batchSize=32 double=false')
     .option('--resume', 'continue the run in --out from its checkpoint')
     .option('--quiet', 'no progress output')
     .action(async (flags: TrainFlags) => {
