@@ -129,9 +129,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   let totalSeconds = 0, totalFramesTimed = 0, totalUpdatesTimed = 0;
   let checkpointDue = false;
 
-  const writeCheckpoint = (): void => {
+  const writeCheckpoint = (envState: unknown = null): void => {
     loop.rng = rng.state();
-    loop.env = !loop.needsReset && envSnapshot ? envSnapshot.snapshot() : null;
+    loop.env = envState;
     loop.metricsRows = metrics.rows;
     loop.updates = agent.updates;
     loop.pruneTarget = pruner?.lastTarget ?? 0;
@@ -194,7 +194,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       loop.episodeReturn = 0;
       loop.episodeLength = 0;
     } else if (checkpointDue && envSnapshot) {
-      writeCheckpoint();
+      // Mid-episode only when the env can capture itself (null: it cannot now); else at the episode's end.
+      const envState = envSnapshot.snapshot();
+      if (envState !== null && envState !== undefined) writeCheckpoint(envState);
     }
     const current = obs as Observation;
     const action = loop.frames < c.learningStarts

@@ -75,12 +75,13 @@ describe('trainer', () => {
   });
 
   it('an interrupted run resumed from its checkpoint matches an uninterrupted one exactly', async () => {
-    for (const extra of [{}, { agent: 'rainbow' as const, sparsity: 0.5 }]) {
+    const minatar = { env: 'minatar/breakout', preset: 'minatar-dqn' as const, frames: 2400, learningStarts: 300, evalEvery: 800, checkpointEvery: 300, epsilonDecayFrames: 1000 };
+    for (const extra of [{}, { agent: 'rainbow' as const, sparsity: 0.5 }, minatar]) {
       const config = resolveConfig({ ...small, ...extra });
       const whole = tempRun(), cut = tempRun();
       await train(config, { out: whole });
       await expect(train(config, {
-        out: cut, onProgress: (p) => { if (p.frames >= 1700) throw new Error('interrupted'); },
+        out: cut, onProgress: (p) => { if (p.frames >= 0.57 * config.frames) throw new Error('interrupted'); },
       })).rejects.toThrow('interrupted');
       expect(existsSync(join(cut, 'summary.json'))).toBe(false);
       await train(config, { out: cut, resume: true });

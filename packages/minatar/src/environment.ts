@@ -19,6 +19,13 @@ export interface MinAtarOptions {
   minimalActionSet?: boolean;
 }
 
+/** A MinAtarEnv's state: the episode's seed, the sticky action it started with, and its actions so far. */
+export interface MinAtarSnapshot {
+  seed: number;
+  lastActionAtReset: number;
+  actions: number[];
+}
+
 const KNOWN_OPTIONS = ['seed', 'rng', 'stickyActionProb', 'difficultyRamping', 'minimalActionSet'];
 
 /** Observations are carved out of 16 KiB buffers: one allocation per 16 to 40 steps instead of one per step. */
@@ -47,6 +54,10 @@ export class MinAtarEnv implements Env<Uint8Array> {
   #started = false;
   #slab = new ArrayBuffer(0);
   #slabUsed = 0;
+  /** What snapshot() needs to replay this episode: its seed, the sticky action carried in, the actions since. */
+  #episodeSeed: number | null = null;
+  #lastActionAtReset = 0;
+  #episodeActions: number[] = [];
 
   constructor(game: GameName, options: MinAtarOptions = {}) {
     this.game = checkGameName(game);
@@ -72,6 +83,9 @@ export class MinAtarEnv implements Env<Uint8Array> {
       expectSafeInteger(seed, 'seed');
       this.#seedRng(seed);
     }
+    this.#episodeSeed = seed ?? null;
+    this.#lastActionAtReset = this.#lastAction;
+    this.#episodeActions = [];
     this.#game.reset();
     this.#started = true;
     return this.#observation();
@@ -86,6 +100,7 @@ export class MinAtarEnv implements Env<Uint8Array> {
       throw rangeError(`an integer in [0, ${n - 1}]`, 'action', action);
     }
     if (!this.#started) throw new Error(`${this.id}: call reset() before step()`);
+    this.#episodeActions.push(action);
     let chosen = this.#actions[action];
     // Exactly one draw per step, before anything else, even when the game is over.
     if (this.#rng.uniform() < this.stickyActionProb) chosen = this.#lastAction;
@@ -93,6 +108,27 @@ export class MinAtarEnv implements Env<Uint8Array> {
     const reward = this.#game.act(chosen);
     // Freeway's 2500-frame limit ends the game inside the reference (terminal = True), so it is `terminated`.
     return { obs: this.#observation(), reward, terminated: this.#game.terminal, truncated: false };
+  }
+
+  /**
+   * The env's state for checkpoints, or null when it cannot be captured (the episode was not started with a seed).
+   * The games' state is rebuilt by replay: restore() seeds the episode again and repeats its actions, which the
+   * games make deterministic (every draw comes from the seeded rng).
+   */
+  snapshot(): MinAtarSnapshot | null {
+    if (!this.#started || this.#episodeSeed === null) return null;
+    return { seed: this.#episodeSeed, lastActionAtReset: this.#lastActionAtReset, actions: [...this.#episodeActions] };
+  }
+
+  /** Continues exactly as the env that took `snapshot` (same game, options and kind of rng). */
+  restore(snapshot: MinAtarSnapshot): void {
+    if (typeof snapshot !== 'object' || snapshot === null || !Array.isArray(snapshot.actions)) {
+      throw typeError('a MinAtarSnapshot {seed, lastActionAtReset, actions}', 'snapshot', snapshot);
+    }
+    expectSafeInteger(snapshot.seed, 'snapshot.seed');
+    this.#lastAction = snapshot.lastActionAtReset;
+    this.reset(snapshot.seed);
+    for (const action of snapshot.actions) this.step(action);
   }
 
   /** The current observation (a fresh copy), as the reference's state(). */

@@ -1,6 +1,6 @@
 // @prunerl/minatar: MinAtar (Young & Tian 2019, github.com/kenjyoung/MinAtar, by Kenny Young and Tian Tian), a
 // faithful TypeScript port of the reference 1.0.15 as prunerl envs. GPL-3.0-only, like the original.
-export { make, MinAtarEnv, type MinAtarOptions } from './environment.js';
+export { make, MinAtarEnv, type MinAtarOptions, type MinAtarSnapshot } from './environment.js';
 export { register, ENV_IDS } from './register.js';
 export { GAMES, GAME_INFO, type GameName, type GameInfo } from './games/index.js';
 export { ACTION_NAMES } from './game.js';
