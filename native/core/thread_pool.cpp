@@ -21,10 +21,20 @@ int configuredThreads() {
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
+// One parallel region: chunks are claimed through `next`, so whichever threads are running take them. On a busy
+// machine a descheduled worker then costs nothing: the caller (or another worker) runs its chunks instead of
+// waiting a scheduler time slice for it. Results stay deterministic: chunk c always covers the same range.
+struct Region {
+  const std::function<void(int)>* task = nullptr;
+  int chunks = 0;
+  std::atomic<int> next{0};
+  std::atomic<int> done{0};
+};
+
 class ThreadPool {
  public:
   explicit ThreadPool(int threads) : size_(threads) {
-    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { workerLoop(i); });
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { workerLoop(); });
   }
   ~ThreadPool() {
     {
@@ -38,39 +48,46 @@ class ThreadPool {
 
   int size() const { return size_; }
 
-  // Runs task(chunk) for chunk in [0, chunks); chunks <= size().
+  // Runs task(chunk) for chunk in [0, chunks), each exactly once, on the caller and the workers.
   void run(int chunks, const std::function<void(int)>& task) {
     if (chunks <= 1) {
       task(0);
       return;
     }
     std::lock_guard<std::mutex> serial(runMutex_);  // one parallel region at a time
+    Region region;
+    region.task = &task;
+    region.chunks = chunks;
+    error_ = nullptr;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      task_ = &task;
-      chunks_ = chunks;
-      pending_.store(chunks - 1);
-      error_ = nullptr;
-      generation_.fetch_add(1, std::memory_order_release);
+      current_.store(&region);
+      generation_.fetch_add(1);
     }
     wake_.notify_all();
-    runChunk(0);
-    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
-    task_ = nullptr;
+    work(region);
+    // Only chunks another thread has claimed and is running can be outstanding here.
+    while (region.done.load() != chunks) std::this_thread::yield();
+    current_.store(nullptr);
+    // A worker that saw this region may still be about to read `next`; the region lives on our stack.
+    while (inside_.load() != 0) std::this_thread::yield();
     if (error_) std::rethrow_exception(error_);
   }
 
  private:
-  void runChunk(int chunk) {
-    try {
-      (*task_)(chunk);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(errorMutex_);
-      if (!error_) error_ = std::current_exception();
+  void work(Region& region) {
+    for (int c = region.next.fetch_add(1); c < region.chunks; c = region.next.fetch_add(1)) {
+      try {
+        (*region.task)(c);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(errorMutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+      region.done.fetch_add(1);
     }
   }
 
-  void workerLoop(int index) {
+  void workerLoop() {
     uint64_t seen = 0;
     for (;;) {
       // Spin for a short while: the next kernel usually follows within microseconds.
@@ -86,10 +103,10 @@ class ThreadPool {
       }
       seen = gen;
       if (stop_) return;
-      if (index < chunks_ && task_ != nullptr) {
-        runChunk(index);
-        pending_.fetch_sub(1, std::memory_order_acq_rel);
-      }
+      // Announce ourselves before looking at the region (seq_cst), so run() waits for us if we saw it.
+      inside_.fetch_add(1);
+      if (Region* region = current_.load()) work(*region);
+      inside_.fetch_sub(1);
     }
   }
 
@@ -98,9 +115,8 @@ class ThreadPool {
   std::mutex mutex_, runMutex_, errorMutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
-  const std::function<void(int)>* task_ = nullptr;
-  int chunks_ = 0;
+  std::atomic<Region*> current_{nullptr};
+  std::atomic<int> inside_{0};
   bool stop_ = false;
   std::exception_ptr error_;
 };

@@ -1,7 +1,8 @@
 // A small fixed-size thread pool for data-parallel kernels.
 // Work is split statically (chunk i of n always covers the same range for a given thread count), so results are
-// deterministic for a given PRUNERL_THREADS. The calling thread takes chunk 0; workers spin briefly before sleeping
-// because a DQN update issues many short kernels and a condition-variable wake-up costs tens of microseconds.
+// deterministic for a given PRUNERL_THREADS. Chunks go to whichever thread claims them first (the caller included),
+// so a descheduled worker never stalls a kernel on a busy machine. Workers spin briefly before sleeping because a
+// DQN update issues many short kernels and a condition-variable wake-up costs tens of microseconds.
 #pragma once
 #include <cstdint>
 #include <functional>
