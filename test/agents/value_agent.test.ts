@@ -36,7 +36,9 @@ describe(`ValueAgent (seed ${testSeed})`, () => {
     let last = first;
     for (let i = 0; i < 60; i++) last = agent.update(batch).loss;
     expect(Number.isFinite(first)).toBe(true);
-    expect(last).toBeLessThan(first * 0.9);
+    // The C51 loss is a cross-entropy whose floor is the target distribution's entropy, often close to the first
+    // loss; the TD losses have floor 0.
+    expect(last).toBeLessThan(head.kind === 'c51' ? first : first * 0.9);
     expect(agent.updates).toBe(61);
     const action = agent.act(batch.obs.subarray(0, 6), 0, new Random(1));
     expect(action).toBeGreaterThanOrEqual(0);
