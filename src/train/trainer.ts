@@ -126,7 +126,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const prioritized = replay instanceof PrioritizedReplayBuffer ? replay : null;
 
   let intervalStart = performance.now(), intervalFrames = 0, intervalUpdates = 0;
-  let totalSeconds = 0, totalFramesTimed = 0, totalUpdatesTimed = 0;
+  let totalSeconds = loop.timed?.seconds ?? 0, totalFramesTimed = loop.timed?.frames ?? 0, totalUpdatesTimed = loop.timed?.updates ?? 0;
   let checkpointDue = false;
 
   const writeCheckpoint = (envState: unknown = null): void => {
@@ -135,6 +135,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     loop.metricsRows = metrics.rows;
     loop.updates = agent.updates;
     loop.pruneTarget = pruner?.lastTarget ?? 0;
+    loop.timed = { seconds: totalSeconds, frames: totalFramesTimed, updates: totalUpdatesTimed };
     saveCheckpoint(checkpointPath, { config: c, loop, online: agent.online, target: agent.target, replay: replay.state(), obs: loop.needsReset ? null : obs });
     savePolicy(join(out, 'policy.prl'), {
       network: agent.online, head: parts.head,
