@@ -2,9 +2,6 @@
 // policy from its own seeded generator (so a random game is reproducible from --seed).
 import type { Env, Observation } from '../envs/env.js';
 import type { Policy } from '../train/policy_file.js';
-import { qValues } from '../agents/q_head.js';
-import { toInput } from '../train/evaluation.js';
-import { native } from '../native.js';
 import { Random } from '../random/random.js';
 
 export type Actor = (obs: Observation) => number;
@@ -14,14 +11,8 @@ export function randomActor(env: Env, random: Random): Actor {
   return () => random.integer(0, n);
 }
 
-/** argmax_a Q(s, a), inputs cast to float and scaled as in training. */
-export function greedyActor(policy: Policy): Actor {
-  const { network, head, observation } = policy;
-  return (obs) => {
-    const q = qValues(network.forward(toInput(obs, observation.scale), 1), 1, head);
-    return native.argmaxRows(q, 1, head.actions)[0];
-  };
-}
+/** argmax_a Q(s, a), inputs cast to float and scaled as in training (the evaluator's). */
+export { greedyActor } from '../train/evaluation.js';
 
 /** Refuses a policy that cannot act in env (other observations or actions), naming what it was trained on. One
  * that fits but was trained on another env (Breakout's policy in Asterix: both 10×10×4, 6 actions) may be an

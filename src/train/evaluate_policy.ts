@@ -1,10 +1,9 @@
 // Greedy episodes of a saved policy (`prunerl eval`): the network's Q-values pick every action.
 import { makeEnv } from '../envs/registry.js';
 import { registerBuiltinEnvs } from '../envs/builtin.js';
-import { native } from '../native.js';
 import { Random } from '../random/random.js';
-import { qValues } from '../agents/q_head.js';
-import { toInput } from './evaluation.js';
+import { greedyActor, runEpisode } from './evaluation.js';
+import type { Observation } from '../envs/env.js';
 import type { Policy } from './policy_file.js';
 
 export interface PolicyEvaluation {
@@ -22,24 +21,10 @@ export async function evaluatePolicy(policy: Policy, options: { env?: string; ep
   if (env.actionSpace.n !== actions) {
     throw new RangeError(`Expected an env with ${actions} actions for this policy but ${env.id} has ${env.actionSpace.n}`);
   }
+  const greedy = greedyActor(policy);
+  const act = (obs: Observation) => (options.epsilon > 0 && rng.uniform() < options.epsilon ? rng.integer(0, actions) : greedy(obs));
   const returns: number[] = [];
-  for (let e = 0; e < options.episodes; e++) {
-    let obs = env.reset(rng.integer(0, 2 ** 31));
-    let total = 0;
-    for (;;) {
-      let action: number;
-      if (options.epsilon > 0 && rng.uniform() < options.epsilon) action = rng.integer(0, actions);
-      else {
-        const out = policy.network.forward(toInput(obs, policy.observation.scale), 1);
-        action = native.argmaxRows(qValues(out, 1, policy.head), 1, actions)[0];
-      }
-      const step = env.step(action);
-      total += step.reward;
-      obs = step.obs;
-      if (step.terminated || step.truncated) break;
-    }
-    returns.push(total);
-  }
+  for (let e = 0; e < options.episodes; e++) returns.push(runEpisode(env, rng.integer(0, 2 ** 31), act));
   env.close?.();
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const variance = returns.length > 1 ? returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (returns.length - 1) : 0;
