@@ -9,13 +9,18 @@ export function formatInterval(i: Interval, digits = 3): string {
   return `${i.point.toFixed(digits)} [${i.lower.toFixed(digits)}, ${i.upper.toFixed(digits)}]`;
 }
 
-/** The final-IQM table as Markdown (also printed by the CLI). */
+/** The final-IQM table as Markdown (also printed by the CLI), then pruned-vs-dense probabilities of improvement. */
 export function markdownTable(data: ReportData): string {
+  const ci = `${Math.round(data.options.confidence * 100)}% CI`;
   const lines = [
-    '| configuration | runs | tasks | IQM [95% CI] | mean [95% CI] | median [95% CI] |',
+    `| configuration | runs | tasks | IQM [${ci}] | mean [${ci}] | median [${ci}] |`,
     '|---|---|---|---|---|---|',
     ...data.table.map((r) => `| ${r.label} | ${r.runs} | ${r.tasks} | ${formatInterval(r.iqm)} | ${formatInterval(r.mean)} | ${formatInterval(r.median)} |`),
   ];
+  if (data.improvements.length) {
+    lines.push('', `| pruned | vs dense | tasks | P(pruned > dense) [${ci}] |`, '|---|---|---|---|');
+    for (const i of data.improvements) lines.push(`| ${i.label} | ${i.baselineLabel} | ${i.tasks.length} | ${formatInterval(i.probability)} |`);
+  }
   return lines.join('\n');
 }
 
@@ -27,6 +32,9 @@ export function htmlReport(data: ReportData, figures: Figure[]): string {
     .join('\n');
   const returns = data.table
     .map((r) => `<tr><td>${escapeXml(r.label)}</td>${data.tasks.map((t) => `<td>${r.finalReturn[t]?.toFixed(2) ?? '–'}</td>`).join('')}</tr>`)
+    .join('\n');
+  const improvements = data.improvements
+    .map((i) => `<tr><td>${escapeXml(i.label)}</td><td>${escapeXml(i.baselineLabel)}</td><td>${i.tasks.length}</td><td>${formatInterval(i.probability)}</td></tr>`)
     .join('\n');
   const sections = figures
     .map((f) => `<figure id="${f.name}">${f.svg.replace(/^<\?xml[^>]*>/, '')}<figcaption>${escapeXml(f.caption)}</figcaption></figure>`)
@@ -49,6 +57,13 @@ ${rows}
 Intervals are ${ci} percentile intervals of a stratified bootstrap (runs resampled within each task) with
 ${data.options.reps} replicates (${data.options.curveReps} for curves and profiles), seed ${data.options.seed}, as in rliable
 (Agarwal et al., 2021). Normalisation: ${escapeXml(data.normalization.kind)}.</p>
+${improvements ? `<h3>Probability of improvement</h3>
+<table><tr><th>pruned</th><th>vs dense</th><th>tasks</th><th>P(pruned &gt; dense) [${ci} CI]</th></tr>
+${improvements}
+</table>
+<p>The chance that a pruned run beats a dense run with the same other settings on the same task (ties count ½),
+averaged over the tasks both ran: 0.5 is no difference, and an interval above 0.5 favours pruning. The interval
+resamples each side's runs independently within each task (rliable's probability of improvement).</p>` : ''}
 <h3>Mean final return per task</h3>
 <table><tr><th>configuration</th>${data.tasks.map((t) => `<th>${escapeXml(t)}</th>`).join('')}</tr>
 ${returns}

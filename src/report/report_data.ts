@@ -2,6 +2,7 @@
 // tables and anyone re-checking them read the same values.
 import { runIdFor } from '../sweep/grid.js';
 import { stratifiedBootstrap, stratifiedBootstrapVector, type Interval } from './bootstrap.js';
+import { probabilityOfImprovementInterval } from './improvement.js';
 import { interquartileMean, meanScore, medianScore, optimalityGap, type TaskScores } from './iqm.js';
 import type { Normalizer } from './normalize.js';
 import { performanceProfile, thresholds, type Profile } from './profiles.js';
@@ -57,6 +58,18 @@ export interface ReportData {
   sparsity: Curve[];
   dormant: Curve[];
   profiles: ({ key: string; label: string } & Profile)[];
+  /** Each pruned configuration against its dense twin (same values, sparsity 0), on the tasks both ran. */
+  improvements: Improvement[];
+}
+
+export interface Improvement {
+  key: string;
+  label: string;
+  baselineKey: string;
+  baselineLabel: string;
+  tasks: string[];
+  /** P(a run of the pruned configuration beats a run of the dense one on the same task), averaged over tasks. */
+  probability: Interval;
 }
 
 function finalScores(c: Configuration, tasks: string[], norm: Normalizer): number[][] {
@@ -109,6 +122,24 @@ function meanCurve(c: Configuration, field: 'sparsity' | 'dormantFraction'): Cur
   return { key: c.key, label: c.label, points };
 }
 
+/** Pruned vs dense pairs: every configuration with sparsity > 0 whose other grid values have a sparsity-0 run too. */
+function improvements(results: SweepResults, norm: Normalizer, options: ReportOptions): Improvement[] {
+  const byKey = new Map(results.configurations.map((c) => [c.key, c]));
+  const out: Improvement[] = [];
+  for (const c of results.configurations) {
+    if (!(typeof c.values.sparsity === 'number' && c.values.sparsity > 0)) continue;
+    const dense = byKey.get(runIdFor({ ...c.values, sparsity: 0 }));
+    if (!dense) continue;
+    const tasks = results.tasks.filter((t) => c.runs.some((r) => r.task === t) && dense.runs.some((r) => r.task === t));
+    if (tasks.length === 0) continue;
+    const probability = probabilityOfImprovementInterval(finalScores(c, tasks, norm), finalScores(dense, tasks, norm), {
+      reps: options.reps, confidence: options.confidence, seed: options.seed,
+    });
+    out.push({ key: c.key, label: c.label, baselineKey: dense.key, baselineLabel: dense.label, tasks, probability });
+  }
+  return out;
+}
+
 function widthSeries(results: SweepResults, table: TableRow[]): ReportData['width'] {
   const widths = new Set(results.configurations.map((c) => c.values.width).filter((w) => typeof w === 'number'));
   if (widths.size < 2) return null;
@@ -158,6 +189,7 @@ export function computeReport(results: SweepResults, norm: Normalizer, options: 
     width: widthSeries(results, table),
     sparsity: results.configurations.map((c) => meanCurve(c, 'sparsity')),
     dormant: results.configurations.map((c) => meanCurve(c, 'dormantFraction')),
+    improvements: improvements(results, norm, options),
     profiles: results.configurations.map((c) => ({
       key: c.key, label: c.label,
       ...performanceProfile(finalScores(c, tasks, norm), taus, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }),

@@ -57,6 +57,16 @@ describe('prunerl report', () => {
     expect(pruned.points[1]!.iqm.point).toBeGreaterThan(pruned.points[0]!.iqm.point);
   });
 
+  it('gives each pruned configuration its probability of improving on the dense one at the same width', () => {
+    const byLabel = new Map(data.improvements.map((i) => [i.label, i]));
+    expect([...byLabel.keys()]).toEqual(['×1 90%', '×3 90%']);
+    // ×1 on each game: pruned base+2+seed vs dense base+1+seed → 7 of 9 pairs won, ties ½ (see improvement.test).
+    expect(byLabel.get('×1 90%')!).toMatchObject({ baselineLabel: '×1 dense', tasks: ['g/a', 'g/b'] });
+    expect(byLabel.get('×1 90%')!.probability.point).toBeCloseTo(7 / 9, 12);
+    // ×3: pruned base+6+seed always beats dense base+3+seed, also with g/b's seed 2 unfinished.
+    expect(byLabel.get('×3 90%')!.probability).toEqual({ point: 1, lower: 1, upper: 1 });
+  });
+
   it('normalises min-max per task over every evaluation in the sweep', () => {
     const built = buildReport(sweepDir, { normalize: 'minmax', reps: 200, curveReps: 50, out: join(root, 'minmax'), png: false });
     // g/a: lowest evaluation is the first one of ×1 dense seed 0 (11 / 4); the best final is ×3 90% seed 2 (18).
@@ -100,7 +110,10 @@ describe('prunerl report', () => {
     expect(html.match(/<svg /g)).toHaveLength(names.length);
     expect(html).not.toMatch(/<(script|img|link)\b|src=|href=/);
     expect(html).toContain('17.000 [');
-    expect(readFileSync(join(dir, 'final_iqm.md'), 'utf8')).toMatch(/\| ×1 dense \| 6 \| 2 \| 17\.000 \[/);
+    const table = readFileSync(join(dir, 'final_iqm.md'), 'utf8');
+    expect(table).toMatch(/\| ×1 dense \| 6 \| 2 \| 17\.000 \[/);
+    expect(table).toMatch(/\| ×1 90% \| ×1 dense \| 2 \| 0\.778 \[/);
+    expect(html).toContain('P(pruned &gt; dense)');
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportData;
     expect(json.table).toEqual(data.table);
   });
