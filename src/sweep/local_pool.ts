@@ -3,7 +3,7 @@
 // after a crash or Ctrl-C only does the work that is left. A failed run is retried from its checkpoint.
 import { availableParallelism } from 'node:os';
 import type { PlannedRun } from './grid.js';
-import { emptyOutcome, lastLogLine, type SweepOutcome } from './run_outcome.js';
+import { emptyOutcome, lastLogLine, StartupFailureWatch, type SweepOutcome } from './run_outcome.js';
 import { runDirOf, runState } from './sweep_dir.js';
 import { framesReached, type SweepProgress } from './sweep_progress.js';
 import { startTrain, trainCommandPrefix, type TrainProcess } from './train_process.js';
@@ -22,6 +22,8 @@ export interface LocalPoolOptions {
   pollMs?: number;
   /** Aborting stops the running trainers (they resume next time) and starts no more. */
   signal?: AbortSignal;
+  /** Give up after this many runs in a row fail the same way before training a frame (default 3). */
+  startupFailureLimit?: number;
 }
 
 export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options: LocalPoolOptions = {}): Promise<SweepOutcome> {
@@ -43,6 +45,8 @@ export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options
     }
   }
   const running = new Map<string, TrainProcess>();
+  const startupFailures = new StartupFailureWatch(options.startupFailureLimit ?? 3);
+  const stopStarting = () => outcome.interrupted || outcome.abandoned !== undefined;
   const stopAll = () => {
     outcome.interrupted = true;
     for (const p of running.values()) p.stop();
@@ -57,7 +61,7 @@ export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options
 
   const runOne = async (run: PlannedRun): Promise<void> => {
     const dir = runDirOf(sweepDir, run.id);
-    for (let attempt = 0; attempt <= retries && !outcome.interrupted; attempt++) {
+    for (let attempt = 0; attempt <= retries && !stopStarting(); attempt++) {
       const trainer = startTrain(dir, { resume: runState(dir) === 'resumable', prefix, env });
       running.set(run.id, trainer);
       progress?.set(run.id, 'running', framesReached(dir));
@@ -67,12 +71,17 @@ export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options
       if (runState(dir) === 'finished') {
         outcome.finished.push(run.id);
         progress?.set(run.id, 'done');
+        startupFailures.record(false, '');
         return;
       }
       if (outcome.interrupted) break;
-      if (attempt === retries) {
-        outcome.failed.push({ id: run.id, reason: `exit code ${code}: ${lastLogLine(dir)}` });
-        progress?.set(run.id, 'failed', framesReached(dir));
+      const frames = framesReached(dir);
+      const reason = `exit code ${code}: ${lastLogLine(dir)}`;
+      const given = startupFailures.record(frames === 0, reason);
+      if (given !== null) outcome.abandoned ??= given;
+      if (attempt === retries || given !== null) {
+        outcome.failed.push({ id: run.id, reason });
+        progress?.set(run.id, 'failed', frames);
         return;
       }
     }
@@ -81,7 +90,7 @@ export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options
 
   let next = 0;
   const lane = async () => {
-    while (next < todo.length && !outcome.interrupted) await runOne(todo[next++]!);
+    while (next < todo.length && !stopStarting()) await runOne(todo[next++]!);
   };
   try {
     await Promise.all(Array.from({ length: Math.min(size, todo.length) }, lane));

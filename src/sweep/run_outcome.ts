@@ -10,10 +10,36 @@ export interface SweepOutcome {
   failed: { id: string; reason: string }[];
   /** True when the sweep was stopped (Ctrl-C) before every run ended. */
   interrupted: boolean;
+  /** Set when the sweep gave up because its runs kept failing the same way before training a frame. */
+  abandoned?: string;
 }
 
 export function emptyOutcome(): SweepOutcome {
   return { finished: [], skipped: [], failed: [], interrupted: false };
+}
+
+/**
+ * Attempts that fail before training a frame, all with the same last line, point at the setup (an addon not built,
+ * a bad preset), not at one run: after `limit` of them in a row the sweep stops rather than fail every other run
+ * too (a sweep of 60 runs once lost 25 of them in two minutes that way). An attempt that trained resets the count.
+ */
+export class StartupFailureWatch {
+  #reason: string | null = null;
+  #count = 0;
+
+  constructor(readonly limit = 3) {}
+
+  /** Records a run's end; returns the shared reason once `limit` runs in a row failed with it at start-up. */
+  record(failedAtStartup: boolean, reason: string): string | null {
+    if (!failedAtStartup) {
+      this.#reason = null;
+      this.#count = 0;
+      return null;
+    }
+    this.#count = reason === this.#reason ? this.#count + 1 : 1;
+    this.#reason = reason;
+    return this.#count >= this.limit ? reason : null;
+  }
 }
 
 export function lastLogLine(runDir: string): string {

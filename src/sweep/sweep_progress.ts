@@ -50,27 +50,40 @@ export interface SweepProgressOptions {
   stream?: NodeJS.WritableStream;
   /** Draw nothing (tests, --quiet). */
   silent?: boolean;
+  /** Milliseconds since some origin (tests replace it). */
+  now?: () => number;
+}
+
+interface RunProgress {
+  status: RunStatus;
+  frames: number;
+  total: number;
+  /** Frames the run had when this sweep first saw it (skipped runs: all; resumed ones: their checkpoint's). */
+  base?: number;
 }
 
 export class SweepProgress {
-  readonly #runs = new Map<string, { status: RunStatus; frames: number; total: number }>();
+  readonly #runs = new Map<string, RunProgress>();
   readonly #bar: cliProgress.SingleBar | null;
+  readonly #now: () => number;
+  #startedAt = 0;
 
   constructor(runs: { id: string; totalFrames: number }[], options: SweepProgressOptions = {}) {
     for (const r of runs) this.#runs.set(r.id, { status: 'pending', frames: 0, total: Math.max(1, r.totalFrames) });
+    this.#now = options.now ?? (() => performance.now());
     this.#bar = options.silent
       ? null
       : new cliProgress.SingleBar({
           stream: options.stream ?? process.stderr,
-          format: 'sweep |{bar}| {percentage}% | {done}/{runs} runs done, {running} running, {failed} failed | {framesText} frames | ETA {eta_formatted}',
+          format: 'sweep |{bar}| {percentage}% | {done}/{runs} runs done, {running} running, {failed} failed | {framesText} frames | ETA {etaText}',
           noTTYOutput: true,
           notTTYSchedule: 5000,
           hideCursor: true,
-          etaBuffer: 50,
         });
   }
 
   start(): void {
+    this.#startedAt = this.#now();
     const c = this.counts();
     this.#bar?.start(c.totalFrames, c.frames, this.#payload(c));
   }
@@ -81,6 +94,24 @@ export class SweepProgress {
     run.status = status;
     if (status === 'done') run.frames = run.total;
     else if (frames !== undefined) run.frames = Math.min(run.total, Math.max(0, frames));
+    run.base ??= run.frames;
+  }
+
+  /**
+   * Time left at the rate frames were trained since start(), from the frames this invocation trained (not those of
+   * skipped or resumed runs, which would make the rate look far higher than it is); null until there is a rate.
+   */
+  etaSeconds(): number | null {
+    let trained = 0;
+    let left = 0;
+    for (const run of this.#runs.values()) {
+      trained += run.frames - (run.base ?? run.frames);
+      if (run.status === 'pending' || run.status === 'running') left += run.total - run.frames;
+    }
+    const seconds = (this.#now() - this.#startedAt) / 1000;
+    if (left === 0) return 0;
+    if (trained <= 0 || seconds < 5) return null;
+    return left / (trained / seconds);
   }
 
   status(id: string): RunStatus | undefined {
@@ -111,8 +142,18 @@ export class SweepProgress {
     return {
       done: c.done, running: c.running, failed: c.failed, runs: this.#runs.size,
       framesText: `${compact(c.frames)}/${compact(c.totalFrames)}`,
+      etaText: formatDuration(this.etaSeconds()),
     };
   }
+}
+
+/** "2h05m", "7m30s", "45s"; "--" while unknown. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
 }
 
 function compact(n: number): string {

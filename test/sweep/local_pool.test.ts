@@ -98,6 +98,24 @@ describe('local pool', () => {
     expect(failed.failed).toEqual([{ id: 'fake-a', reason: 'exit code 3: fake trainer: failing once on purpose' }]);
   });
 
+  it('gives up when runs keep failing the same way before training a frame, and not when one run fails', async () => {
+    const s = setup('broken', { frames: 100, fakeEvals: 1, fakeEvalMs: 10, fakeFailAlways: true }, { env: ['fake/a'], seed: [0, 1, 2, 3, 4, 5] });
+    const result = await runSweep(s.file, { out: s.dir, quiet: true, env: s.env, jobs: 1, retries: 1 });
+    const reason = 'exit code 4: fake trainer: the native addon is not built (on purpose)';
+    expect(result.abandoned).toBe(reason);
+    // seed 0: two attempts, seed 1: its first one → three in a row; seeds 2-5 never start.
+    expect(result.failed).toEqual([{ id: 'fake-a_seed0', reason }, { id: 'fake-a_seed1', reason }]);
+    expect(s.events().filter(([w]) => w === 'start')).toHaveLength(3);
+
+    const { StartupFailureWatch } = await import('../../src/sweep/run_outcome.js');
+    const watch = new StartupFailureWatch(2);
+    expect(watch.record(true, 'a')).toBeNull();
+    expect(watch.record(true, 'b')).toBeNull(); // a different reason starts a new count
+    expect(watch.record(false, '')).toBeNull(); // a run that trained resets it
+    expect(watch.record(true, 'b')).toBeNull();
+    expect(watch.record(true, 'b')).toBe('b');
+  });
+
   it('refuses to reuse a run folder that holds another config, but accepts the trainer\'s resolved one', async () => {
     const s = setup('clash', { frames: 100, fakeEvals: 1, fakeEvalMs: 10 }, { env: ['fake/a'] });
     await runSweep(s.file, { out: s.dir, quiet: true, env: s.env });
@@ -124,5 +142,28 @@ describe('sweep progress', () => {
     expect(progress.counts()).toEqual({ done: 1, running: 1, failed: 1, pending: 0, frames: 350, totalFrames: 500 });
     progress.stop();
     expect(text).toMatch(/sweep \|.*\| 70% \| 1\/3 runs done, 1 running, 1 failed \| 350\/500 frames/);
+  });
+
+  it('estimates the time left from the frames trained in this invocation only', async () => {
+    const { SweepProgress, formatDuration } = await import('../../src/sweep/sweep_progress.js');
+    let now = 0;
+    const progress = new SweepProgress(
+      [{ id: 'skipped', totalFrames: 1000 }, { id: 'resumed', totalFrames: 1000 }, { id: 'fresh', totalFrames: 1000 }],
+      { silent: true, now: () => now },
+    );
+    progress.set('skipped', 'done'); // finished before: none of its frames were trained now
+    progress.start();
+    progress.set('resumed', 'running', 600); // its checkpoint's 600 frames were not trained now either
+    progress.set('fresh', 'running', 0);
+    now = 2000;
+    expect(progress.etaSeconds()).toBeNull(); // no frames trained yet, and too early for a rate
+    now = 10_000;
+    progress.set('resumed', 'running', 700);
+    progress.set('fresh', 'running', 100);
+    // 200 frames in 10 s → 20 frames/s; left: 300 + 900 frames → 60 s.
+    expect(progress.etaSeconds()).toBeCloseTo(60, 9);
+    progress.set('resumed', 'failed', 700); // a failed run's remaining frames will not be trained
+    expect(progress.etaSeconds()).toBeCloseTo(45, 9);
+    expect([null, Infinity, 45.4, 450, 7530].map(formatDuration)).toEqual(['--', '--', '45s', '7m30s', '2h05m']);
   });
 });

@@ -41,6 +41,7 @@ export function registerSweepCommand(program: Command): void {
             `${result.skipped.length} already finished, ${result.failed.length} failed, ${pending} not finished`,
         );
         for (const f of result.failed) console.error(`  failed ${f.id}: ${f.reason}`);
+        if (result.abandoned) console.error(`gave up: runs in a row failed before training a frame with "${result.abandoned}"; fix that and run the same command again`);
         if (result.interrupted) console.error('stopped; run the same command again to resume');
         else if (flags.detach) console.error('enqueued; run the same command again to collect the results');
         process.exitCode = result.interrupted ? 130 : result.failed.length > 0 ? 1 : 0;
