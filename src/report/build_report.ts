@@ -1,5 +1,5 @@
-// `prunerl report`: a sweep folder in, <sweep-dir>/report/ out: report.html, report.json, final_iqm.md and every
-// figure as SVG and PNG.
+// `prunerl report`: a sweep folder (or several, pooled) in, <sweep-dir>/report/ out: report.html, report.json,
+// final_iqm.md and every figure as SVG and PNG.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expectInteger, expectNumberIn, expectOneOf } from '../validate.js';
@@ -11,7 +11,10 @@ import { computeReport, type ReportData } from './report_data.js';
 import { loadSweepResults } from './sweep_results.js';
 
 export interface BuildReportOptions {
+  /** Where to write; needed when several sweep folders make one report (default: <sweep-dir>/report). */
   out?: string;
+  /** The report's title (default: the sweeps' names). */
+  name?: string;
   /** Default: human when --reference covers every task, else min-max. */
   normalize?: NormalizationKind;
   reference?: string;
@@ -29,10 +32,15 @@ export interface BuiltReport {
   files: string[];
 }
 
-export function buildReport(sweepDir: string, options: BuildReportOptions = {}): BuiltReport {
-  const results = loadSweepResults(sweepDir);
+export function buildReport(sweepDirs: string | readonly string[], options: BuildReportOptions = {}): BuiltReport {
+  const dirs = typeof sweepDirs === 'string' ? [sweepDirs] : [...sweepDirs];
+  if (dirs.length === 0) throw new RangeError('Expected at least one sweep folder for sweep-dir but received none');
+  if (dirs.length > 1 && options.out === undefined) {
+    throw new RangeError(`Expected --out with ${dirs.length} sweep folders (one report for all of them) but received no --out`);
+  }
+  const results = loadSweepResults(dirs, options.name);
   if (results.configurations.length === 0) {
-    throw new RangeError(`Expected at least one finished run in ${sweepDir} but received none (${results.unfinished.length} unfinished)`);
+    throw new RangeError(`Expected at least one finished run in ${dirs.join(', ')} but received none (${results.unfinished.length} unfinished)`);
   }
   const references = options.reference ? loadReferences(options.reference) : {};
   const kind = options.normalize !== undefined
@@ -45,7 +53,7 @@ export function buildReport(sweepDir: string, options: BuildReportOptions = {}):
     confidence: expectNumberIn(options.confidence ?? 0.95, '--confidence', 0.5, 0.999),
     seed: expectInteger(options.seed ?? 0, '--seed', 0),
   });
-  const dir = resolve(options.out ?? join(sweepDir, 'report'));
+  const dir = resolve(options.out ?? join(dirs[0]!, 'report'));
   mkdirSync(dir, { recursive: true });
   const figures = reportFigures(data);
   const files: string[] = [];

@@ -76,34 +76,47 @@ export function configurationLabel(values: RunConfig): string {
     .join(' ') || 'all runs';
 }
 
-export function loadSweepResults(sweepDir: string): SweepResults {
-  const manifest = readManifest(sweepDir);
+/**
+ * One sweep folder, or several read as one (sweeps of the same study run at different times or on different
+ * machines): their runs are pooled, so a run id may appear in only one of them.
+ */
+export function loadSweepResults(sweepDirs: string | readonly string[], name?: string): SweepResults {
+  const dirs = typeof sweepDirs === 'string' ? [sweepDirs] : sweepDirs;
   const configurations = new Map<string, Configuration>();
   const tasks = new Set<string>();
   const unfinished: string[] = [];
-  for (const { id, point } of manifest.runs) {
-    const dir = runDirOf(sweepDir, id);
-    const configPath = join(dir, 'config.json');
-    const config = (existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : { ...manifest.base, ...point }) as RunConfig;
-    const summaryPath = join(dir, 'summary.json');
-    const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : null;
-    if (!summary) {
-      unfinished.push(id);
-      continue;
+  const seen = new Map<string, string>();
+  const names: string[] = [];
+  for (const sweepDir of dirs) {
+    const manifest = readManifest(sweepDir);
+    names.push(manifest.name);
+    for (const { id, point } of manifest.runs) {
+      const other = seen.get(id);
+      if (other !== undefined) throw new RangeError(`Expected each run in one sweep folder but received run ${id} in both ${other} and ${sweepDir}`);
+      seen.set(id, sweepDir);
+      const dir = runDirOf(sweepDir, id);
+      const configPath = join(dir, 'config.json');
+      const config = (existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : { ...manifest.base, ...point }) as RunConfig;
+      const summaryPath = join(dir, 'summary.json');
+      const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : null;
+      if (!summary) {
+        unfinished.push(id);
+        continue;
+      }
+      const task = String(config.env ?? 'default');
+      tasks.add(task);
+      const values = Object.fromEntries(Object.entries(point).filter(([k]) => k !== 'env' && k !== 'seed'));
+      const key = runIdFor(values) || 'all';
+      let configuration = configurations.get(key);
+      if (!configuration) {
+        configuration = { key, label: configurationLabel(values), values, runs: [] };
+        configurations.set(key, configuration);
+      }
+      configuration.runs.push({ id, task, seed: config.seed, config, point, summary, metrics: readMetrics(join(dir, 'metrics.jsonl')) });
     }
-    const task = String(config.env ?? 'default');
-    tasks.add(task);
-    const values = Object.fromEntries(Object.entries(point).filter(([k]) => k !== 'env' && k !== 'seed'));
-    const key = runIdFor(values) || 'all';
-    let configuration = configurations.get(key);
-    if (!configuration) {
-      configuration = { key, label: configurationLabel(values), values, runs: [] };
-      configurations.set(key, configuration);
-    }
-    configuration.runs.push({ id, task, seed: config.seed, config, point, summary, metrics: readMetrics(join(dir, 'metrics.jsonl')) });
   }
   const ordered = [...configurations.values()].sort((a, b) => compareValues(a.values, b.values));
-  return { name: manifest.name, tasks: [...tasks].sort(), configurations: ordered, unfinished };
+  return { name: name ?? [...new Set(names)].join(' + '), tasks: [...tasks].sort(), configurations: ordered, unfinished };
 }
 
 /** Legends and tables read agent → width → sparsity, numbers in numeric order, whatever the file's order. */

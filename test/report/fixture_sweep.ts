@@ -13,11 +13,11 @@ export function finalReturn(env: string, width: number, sparsity: number, seed: 
   return gameBase[env]! + width * (sparsity > 0 ? 2 : 1) + seed;
 }
 
-export function writeFixtureSweep(dir: string, options: { unfinished?: string[] } = {}): void {
+export function writeFixtureSweep(dir: string, options: { unfinished?: string[]; envs?: string[]; name?: string } = {}): void {
   const spec = parseSweepSpec({
-    name: 'fixture',
+    name: options.name ?? 'fixture',
     base: { agent: 'dqn', frames: 1000 },
-    grid: { env: ['g/a', 'g/b'], width: [1, 3], sparsity: [0, 0.9], seed: [0, 1, 2] },
+    grid: { env: options.envs ?? ['g/a', 'g/b'], width: [1, 3], sparsity: [0, 0.9], seed: [0, 1, 2] },
   }, 'fixture');
   const runs = expandGrid(spec);
   prepareSweepDir(dir, spec, runs);

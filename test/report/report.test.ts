@@ -67,6 +67,20 @@ describe('prunerl report', () => {
     expect(byLabel.get('×3 90%')!.probability).toEqual({ point: 1, lower: 1, upper: 1 });
   });
 
+  it('pools several sweep folders into one report with the same numbers as one folder holding every run', () => {
+    const [a, b] = [join(root, 'part-a'), join(root, 'part-b')];
+    writeFixtureSweep(a, { envs: ['g/a'], name: 'part-a' });
+    writeFixtureSweep(b, { envs: ['g/b'], name: 'part-b', unfinished: ['g-b_w3_s0.9_seed2'] });
+    const pooled = buildReport([a, b], { normalize: 'none', reps: 2000, curveReps: 200, seed: 11, out: join(root, 'pooled'), png: false }).data;
+    expect(pooled.name).toBe('part-a + part-b');
+    expect(pooled.tasks).toEqual(['g/a', 'g/b']);
+    expect(pooled.unfinished).toEqual(data.unfinished);
+    expect(pooled.table).toEqual(data.table);
+    expect(pooled.improvements).toEqual(data.improvements);
+    expect(() => buildReport([a, b], { png: false })).toThrow('Expected --out with 2 sweep folders (one report for all of them) but received no --out');
+    expect(() => buildReport([a, a], { out: join(root, 'twice'), png: false })).toThrow(`Expected each run in one sweep folder but received run g-a_w1_s0_seed0 in both ${a} and ${a}`);
+  });
+
   it('normalises min-max per task over every evaluation in the sweep', () => {
     const built = buildReport(sweepDir, { normalize: 'minmax', reps: 200, curveReps: 50, out: join(root, 'minmax'), png: false });
     // g/a: lowest evaluation is the first one of ×1 dense seed 0 (11 / 4); the best final is ×3 90% seed 2 (18).

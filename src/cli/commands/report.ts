@@ -6,23 +6,25 @@ import type { NormalizationKind } from '../../report/normalize.js';
 import { integerFlag } from './cli_numbers.js';
 
 interface ReportFlags {
-  out?: string; normalize?: string; reference?: string; reps: string; seed: string; png: boolean;
+  out?: string; name?: string; normalize?: string; reference?: string; reps: string; seed: string; png: boolean;
 }
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description('Aggregate a sweep: IQM and mean with stratified-bootstrap CIs, profiles, curves (HTML, SVG, PNG)')
-    .argument('<sweep-dir>', 'a folder written by `prunerl sweep`')
+    .argument('<sweep-dir...>', 'a folder written by `prunerl sweep`; several are pooled into one report (needs --out)')
     .option('--out <dir>', 'where to write the report (default: <sweep-dir>/report)')
+    .option('--name <title>', "the report's title (default: the sweeps' names)")
     .option('--normalize <kind>', 'human (needs --reference), minmax or none (default: human if --reference covers every env, else minmax)')
     .option('--reference <file>', 'JSON { "<env>": { "random": n, "human": n } } for human-normalised scores')
     .option('--reps <n>', 'bootstrap replicates for final scores', '10000')
     .option('--seed <n>', 'bootstrap seed', '0')
     .option('--no-png', 'write SVG and HTML only')
-    .action((sweepDir: string, flags: ReportFlags) => {
-      const report = buildReport(sweepDir, {
+    .action((sweepDirs: string[], flags: ReportFlags) => {
+      const report = buildReport(sweepDirs, {
         out: flags.out,
+        name: flags.name,
         normalize: flags.normalize as NormalizationKind | undefined,
         reference: flags.reference,
         reps: integerFlag(flags.reps, '--reps', 1, 10_000_000),
