@@ -29,7 +29,7 @@ export interface LoopState {
   /** The env's snapshot when it offers one (mid-episode checkpoints), else null. */
   env: unknown;
   /** Wall-clock seconds, frames and updates timed so far, so that summary.json's rates cover the whole run. */
-  timed?: { seconds: number; frames: number; updates: number };
+  timed?: { seconds: number; frames: number; updates: number; wallSeconds?: number };
 }
 
 interface CheckpointHeader {

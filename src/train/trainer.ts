@@ -37,6 +37,8 @@ export interface TrainProgress {
   lastTrainReturn: number | null;
   lastEvalReturn: number | null;
   sparsity: number;
+  /** Wall-clock seconds since the run started, across --resume (the time between the processes left out). */
+  elapsedSeconds: number;
 }
 
 export interface TrainOptions {
@@ -127,6 +129,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
 
   let intervalStart = performance.now(), intervalFrames = 0, intervalUpdates = 0;
   let totalSeconds = loop.timed?.seconds ?? 0, totalFramesTimed = loop.timed?.frames ?? 0, totalUpdatesTimed = loop.timed?.updates ?? 0;
+  const wallBefore = loop.timed?.wallSeconds ?? 0, processStart = performance.now();
+  const elapsedSeconds = () => wallBefore + (performance.now() - processStart) / 1000;
   let checkpointDue = false;
 
   const writeCheckpoint = (envState: unknown = null): void => {
@@ -135,7 +139,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     loop.metricsRows = metrics.rows;
     loop.updates = agent.updates;
     loop.pruneTarget = pruner?.lastTarget ?? 0;
-    loop.timed = { seconds: totalSeconds, frames: totalFramesTimed, updates: totalUpdatesTimed };
+    loop.timed = { seconds: totalSeconds, frames: totalFramesTimed, updates: totalUpdatesTimed, wallSeconds: elapsedSeconds() };
     saveCheckpoint(checkpointPath, { config: c, loop, online: agent.online, target: agent.target, replay: replay.state(), obs: loop.needsReset ? null : obs });
     savePolicy(join(out, 'policy.prl'), {
       network: agent.online, head: parts.head,
@@ -185,6 +189,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const report = (): void => options.onProgress?.({
     frames: loop.frames, totalFrames: c.frames, updates: agent.updates,
     lastTrainReturn: loop.trainReturns.at(-1) ?? null, lastEvalReturn: loop.lastEvalReturn, sparsity: agent.online.sparsity(),
+    elapsedSeconds: elapsedSeconds(),
   });
 
   while (loop.frames < c.frames) {

@@ -8,6 +8,7 @@ import { resolveConfig, type TrainConfigInput } from '../../src/train/train_conf
 import { train } from '../../src/train/trainer.js';
 import { loadPolicy } from '../../src/train/policy_file.js';
 import { readArchive } from '../../src/train/archive.js';
+import { readCheckpointHeader } from '../../src/train/checkpoint.js';
 
 const small: TrainConfigInput = {
   env: 'CartPole-v1', frames: 3000, learningStarts: 500, evalEvery: 1000, evalEpisodes: 2, checkpointEvery: 400,
@@ -84,7 +85,12 @@ describe('trainer', () => {
         out: cut, onProgress: (p) => { if (p.frames >= 0.57 * config.frames) throw new Error('interrupted'); },
       })).rejects.toThrow('interrupted');
       expect(existsSync(join(cut, 'summary.json'))).toBe(false);
-      await train(config, { out: cut, resume: true });
+      const clockAtCheckpoint = readCheckpointHeader(join(cut, 'checkpoint.prl')).loop.timed!.wallSeconds!;
+      expect(clockAtCheckpoint).toBeGreaterThan(0);
+      let resumedClock: number | null = null;
+      await train(config, { out: cut, resume: true, onProgress: (p) => { resumedClock ??= p.elapsedSeconds; } });
+      // The run's clock goes on from the checkpoint's, so the log of a resumed run does not start again at 0 s.
+      expect(resumedClock).toBeGreaterThanOrEqual(clockAtCheckpoint);
       expect(metricsOf(cut)).toEqual(metricsOf(whole));
       expect(weightsOf(cut)).toEqual(weightsOf(whole));
     }

@@ -82,14 +82,14 @@ function progressPrinter(quiet: boolean): { update(p: TrainProgress): void; stop
       stop() { if (started) bar.stop(); },
     };
   }
-  let lastPrinted = -1, t0 = performance.now();
+  let lastPrinted = -1;
   return {
     update(p) {
       const decile = Math.floor((10 * p.frames) / p.totalFrames);
       if (decile === lastPrinted) return;
       lastPrinted = decile;
-      const seconds = (performance.now() - t0) / 1000;
-      console.error(`train ${p.frames}/${p.totalFrames} frames (${seconds.toFixed(0)} s) | eval return ${p.lastEvalReturn?.toFixed(1) ?? '-'} | sparsity ${p.sparsity.toFixed(3)}`);
+      // The run's clock, not this process's: a resumed run's log goes on from where it stopped.
+      console.error(`train ${p.frames}/${p.totalFrames} frames (${p.elapsedSeconds.toFixed(0)} s) | eval return ${p.lastEvalReturn?.toFixed(1) ?? '-'} | sparsity ${p.sparsity.toFixed(3)}`);
     },
     stop() {},
   };
