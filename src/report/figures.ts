@@ -48,6 +48,24 @@ export function reportFigures(data: ReportData): Figure[] {
       }),
     });
   }
+  if (data.improvements.length) {
+    // One point and interval per pruned-vs-dense pair, placed at its width when every pair has one.
+    const atWidth = data.improvements.every((i) => typeof data.table.find((r) => r.key === i.key)?.values.width === 'number');
+    const xOf = (k: number) => (atWidth ? (data.table.find((r) => r.key === data.improvements[k]!.key)!.values.width as number) : k + 1);
+    figures.push({
+      name: 'probability_of_improvement',
+      title: 'Probability of improvement',
+      caption: `P(a pruned run beats a dense run of the same configuration on the same task), averaged over tasks; bars are ${ci} CIs and 0.5 means no difference.`,
+      svg: linePlot({
+        title: 'P(pruned > dense)', xLabel: atWidth ? 'width multiplier' : 'comparison', yLabel: 'probability of improvement', yInclude: [0, 1], yRule: 0.5, xPadding: 0.25,
+        xTicks: [...new Set(data.improvements.map((_, k) => xOf(k)))].sort((a, b) => a - b),
+        series: data.improvements.map((i, k) => ({
+          label: `${i.label} vs ${i.baselineLabel}`,
+          points: [{ x: xOf(k), y: i.probability.point, lower: i.probability.lower, upper: i.probability.upper }],
+        })),
+      }),
+    });
+  }
   figures.push(
     {
       name: 'performance_profile',

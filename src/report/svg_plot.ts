@@ -25,6 +25,10 @@ export interface PlotSpec {
   xTicks?: number[];
   /** Keep these values inside the y range (0 and 1 on a fraction axis). */
   yInclude?: number[];
+  /** Room left and right of the data, as a fraction of the x range (points with bars should not sit on the frame). */
+  xPadding?: number;
+  /** A dashed horizontal reference line at this y (0.5 on a probability axis). */
+  yRule?: number;
 }
 
 /** Matplotlib's default cycle (tab10): distinct and readable for colour-blind readers. */
@@ -78,6 +82,8 @@ export function linePlot(spec: PlotSpec): string {
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
+  const pad = (spec.xPadding ?? 0) * (x1 - x0);
+  [x0, x1] = [x0 - pad, x1 + pad];
   if (y1 === y0) [y0, y1] = [y0 - 1, y1 + 1];
   const yTicks = niceTicks(y0, y1);
   y0 = Math.min(y0, yTicks[0]!);
@@ -101,6 +107,10 @@ export function linePlot(spec: PlotSpec): string {
   out.push(`<text x="${margin.left + plotW / 2}" y="${height - 12}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`);
   out.push(`<text transform="translate(18 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`);
 
+  if (spec.yRule !== undefined && spec.yRule >= y0 && spec.yRule <= y1) {
+    out.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${f(py(spec.yRule))}" y2="${f(py(spec.yRule))}" stroke="#888" stroke-dasharray="4 4"/>`);
+  }
+
   // Bands first, so every line stays visible on top of every band.
   series.forEach((s, i) => {
     const banded = s.points.filter((p) => p.lower !== undefined && p.upper !== undefined);
@@ -118,7 +128,10 @@ export function linePlot(spec: PlotSpec): string {
         out.push(`<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="3" fill="${color}"/>`);
         // A lone point's interval is a bar, since there is no band to draw.
         if (banded(p) && s.points.length === 1) {
-          out.push(`<line x1="${f(px(p.x))}" x2="${f(px(p.x))}" y1="${f(py(p.lower!))}" y2="${f(py(p.upper!))}" stroke="${color}"/>`);
+          out.push(`<line x1="${f(px(p.x))}" x2="${f(px(p.x))}" y1="${f(py(p.lower!))}" y2="${f(py(p.upper!))}" stroke="${color}" stroke-width="2"/>`);
+          for (const end of [p.lower!, p.upper!]) {
+            out.push(`<line x1="${f(px(p.x) - 5)}" x2="${f(px(p.x) + 5)}" y1="${f(py(end))}" y2="${f(py(end))}" stroke="${color}" stroke-width="2"/>`);
+          }
         }
       }
     }

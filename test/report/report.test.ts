@@ -120,8 +120,13 @@ describe('prunerl report', () => {
       for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === 0x1f && png.data[i + 1] === 0x77 && png.data[i + 2] === 0xb4) blue++;
       expect(blue, name).toBeGreaterThan(100);
     }
+    // One point and interval bar per pruned-vs-dense pair, at its width (×1: 7/9, ×3: 1).
+    const improvement = readFileSync(join(dir, 'probability_of_improvement.svg'), 'utf8');
+    expect(improvement.match(/<circle /g)).toHaveLength(2);
+    expect(improvement).toContain('×1 90% vs ×1 dense');
+    expect(pngHeader(readFileSync(join(dir, 'probability_of_improvement.png')))).toEqual({ width: 1280, height: 800 });
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<svg /g)).toHaveLength(names.length);
+    expect(html.match(/<svg /g)).toHaveLength(names.length + 1);
     expect(html).not.toMatch(/<(script|img|link)\b|src=|href=/);
     expect(html).toContain('17.000 [');
     const table = readFileSync(join(dir, 'final_iqm.md'), 'utf8');
