@@ -83,8 +83,10 @@ export async function runQueuedSweep(sweepDir: string, sweep: string, runs: Plan
     while (outstanding.size > 0 && !signal?.aborted) {
       await collect();
       for (const { run, jobId } of outstanding.values()) {
+        // The state first, then the job: read the other way round, a job that fails in between reads as failed
+        // with the hash fetched while it was still active, so without its failedReason.
+        const state = await queue.getJobState(jobId);
         const job = await queue.getJob(jobId);
-        const state = job ? await job.getState() : 'unknown';
         const frames = job && typeof job.progress === 'object' ? Number((job.progress as { frames?: number }).frames ?? 0) : 0;
         if (state === 'failed') {
           outcome.failed.push({ id: run.id, reason: job?.failedReason ?? 'failed' });

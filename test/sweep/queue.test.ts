@@ -152,11 +152,15 @@ describe('queued sweep', () => {
     expect(collected.finished).toEqual(['fake-a']);
     expect(workerB!.output()).toContain('fake-a: attempt failed: run fake-a exited with code 3: fake trainer: failing once on purpose');
 
-    writeFileSync(file, JSON.stringify({ name: 'r1', base: { frames: 100, fakeEvals: 1, fakeEvalMs: 10, fakeFailOnce: true }, grid: { env: ['fake/a'] } }));
-    const failed = await runSweep(file, { out: join(root, 'r1'), queue: redis.url, quiet: true, env, attempts: 1, pollMs: 100 });
-    expect(failed.failed).toEqual([{ id: 'fake-a', reason: 'run fake-a exited with code 3: fake trainer: failing once on purpose' }]);
-    workerB!.child.kill('SIGTERM');
-    await new Promise((r) => workerB!.child.once('exit', r));
+    try {
+      writeFileSync(file, JSON.stringify({ name: 'r1', base: { frames: 100, fakeEvals: 1, fakeEvalMs: 10, fakeFailOnce: true }, grid: { env: ['fake/a'] } }));
+      const failed = await runSweep(file, { out: join(root, 'r1'), queue: redis.url, quiet: true, env, attempts: 1, pollMs: 100 });
+      expect(failed.failed).toEqual([{ id: 'fake-a', reason: 'run fake-a exited with code 3: fake trainer: failing once on purpose' }]);
+    } finally {
+      // Stopped even when an assertion fails, so it cannot take the next test's run.
+      workerB!.child.kill('SIGTERM');
+      await new Promise((r) => workerB!.child.once('exit', r));
+    }
   });
 
   it('puts a run back in the queue when its worker is stopped, and another worker resumes it from the checkpoint', async () => {
