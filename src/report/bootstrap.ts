@@ -33,6 +33,26 @@ export function stratifiedResample<T>(runs: readonly (readonly T[])[], random: R
 }
 
 /**
+ * Percentile intervals around `point` from `reps` replicates, each drawn by `replicate` from one seeded generator:
+ * the part every bootstrap here shares, whatever it resamples.
+ */
+export function bootstrapIntervals(point: readonly number[], replicate: (random: Random) => readonly number[], options: BootstrapOptions = {}): Interval[] {
+  const reps = expectInteger(options.reps ?? 2000, 'reps', 1, 10_000_000);
+  const confidence = expectNumberIn(options.confidence ?? 0.95, 'confidence', 0, 1);
+  const random = new Random(options.seed ?? 0);
+  const replicates = point.map(() => new Float64Array(reps));
+  for (let r = 0; r < reps; r++) {
+    const values = replicate(random);
+    for (let k = 0; k < point.length; k++) replicates[k]![r] = values[k]!;
+  }
+  const alpha = 1 - confidence;
+  return point.map((p, k) => {
+    const sorted = replicates[k]!.sort();
+    return { point: p, lower: quantileSorted(sorted, alpha / 2), upper: quantileSorted(sorted, 1 - alpha / 2) };
+  });
+}
+
+/**
  * Intervals for a statistic with several outputs at once (a profile; a learning curve, whose runs are whole
  * curves so that each replicate keeps every run's points together), all from the same replicates.
  */
@@ -41,20 +61,8 @@ export function stratifiedBootstrapVector<T>(
   statistic: (scores: T[][]) => readonly number[],
   options: BootstrapOptions = {},
 ): Interval[] {
-  const reps = expectInteger(options.reps ?? 2000, 'reps', 1, 10_000_000);
-  const confidence = expectNumberIn(options.confidence ?? 0.95, 'confidence', 0, 1);
-  const random = new Random(options.seed ?? 0);
   const point = statistic(scores.map((task) => [...task]));
-  const replicates = point.map(() => new Float64Array(reps));
-  for (let r = 0; r < reps; r++) {
-    const values = statistic(stratifiedResample(scores, random));
-    for (let k = 0; k < point.length; k++) replicates[k]![r] = values[k]!;
-  }
-  const alpha = 1 - confidence;
-  return point.map((p, k) => {
-    const sorted = replicates[k]!.sort();
-    return { point: p, lower: quantileSorted(sorted, alpha / 2), upper: quantileSorted(sorted, 1 - alpha / 2) };
-  });
+  return bootstrapIntervals(point, (random) => statistic(stratifiedResample(scores, random)), options);
 }
 
 export function stratifiedBootstrap(scores: TaskScores, statistic: (scores: TaskScores) => number, options: BootstrapOptions = {}): Interval {

@@ -50,8 +50,9 @@ export function reportFigures(data: ReportData): Figure[] {
   }
   if (data.improvements.length) {
     // One point and interval per pruned-vs-dense pair, placed at its width when every pair has one.
-    const atWidth = data.improvements.every((i) => typeof data.table.find((r) => r.key === i.key)?.values.width === 'number');
-    const xOf = (k: number) => (atWidth ? (data.table.find((r) => r.key === data.improvements[k]!.key)!.values.width as number) : k + 1);
+    const widths = data.improvements.map((i) => data.table.find((r) => r.key === i.key)?.values.width);
+    const atWidth = widths.every((w) => typeof w === 'number');
+    const xOf = (k: number) => (atWidth ? (widths[k] as number) : k + 1);
     figures.push({
       name: 'probability_of_improvement',
       title: 'Probability of improvement',

@@ -2,10 +2,10 @@
 // than a run of Y on that task, averaged over tasks. Per task it is the Mann-Whitney U statistic of X over Y
 // divided by n_x·n_y (a tie counts one half). Unlike a difference of means it does not care about a task's
 // scale, and 0.5 means "no difference". Its interval resamples X's and Y's runs independently within each task.
-import { quantileSorted, stratifiedResample, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { bootstrapIntervals, stratifiedResample, type BootstrapOptions, type Interval } from './bootstrap.js';
 import type { TaskScores } from './iqm.js';
-import { Random } from '../random/random.js';
-import { expectInteger, expectNumberIn, rangeError } from '../validate.js';
+import type { Random } from '../random/random.js';
+import { rangeError } from '../validate.js';
 
 /** P(X > Y) on one task: the fraction of (x, y) pairs with x > y, ties counting ½. */
 export function taskImprovementProbability(x: readonly number[], y: readonly number[]): number {
@@ -25,15 +25,7 @@ export function probabilityOfImprovement(scoresX: TaskScores, scoresY: TaskScore
 }
 
 export function probabilityOfImprovementInterval(scoresX: TaskScores, scoresY: TaskScores, options: BootstrapOptions = {}): Interval {
-  const reps = expectInteger(options.reps ?? 2000, 'reps', 1, 10_000_000);
-  const confidence = expectNumberIn(options.confidence ?? 0.95, 'confidence', 0, 1);
-  const random = new Random(options.seed ?? 0);
   const point = probabilityOfImprovement(scoresX, scoresY);
-  const replicates = new Float64Array(reps);
-  for (let r = 0; r < reps; r++) {
-    replicates[r] = probabilityOfImprovement(stratifiedResample(scoresX, random), stratifiedResample(scoresY, random));
-  }
-  replicates.sort();
-  const alpha = 1 - confidence;
-  return { point, lower: quantileSorted(replicates, alpha / 2), upper: quantileSorted(replicates, 1 - alpha / 2) };
+  const replicate = (random: Random) => [probabilityOfImprovement(stratifiedResample(scoresX, random), stratifiedResample(scoresY, random))];
+  return bootstrapIntervals([point], replicate, options)[0]!;
 }

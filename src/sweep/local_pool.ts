@@ -71,13 +71,13 @@ export async function runLocalPool(sweepDir: string, runs: PlannedRun[], options
       if (runState(dir) === 'finished') {
         outcome.finished.push(run.id);
         progress?.set(run.id, 'done');
-        startupFailures.record(false, '');
+        startupFailures.record(null);
         return;
       }
       if (outcome.interrupted) break;
       const frames = framesReached(dir);
       const reason = `exit code ${code}: ${lastLogLine(dir)}`;
-      const given = startupFailures.record(frames === 0, reason);
+      const given = startupFailures.record(frames === 0 ? reason : null);
       if (given !== null) outcome.abandoned ??= given;
       if (attempt === retries || given !== null) {
         outcome.failed.push({ id: run.id, reason });

@@ -29,16 +29,19 @@ export class StartupFailureWatch {
 
   constructor(readonly limit = 3) {}
 
-  /** Records a run's end; returns the shared reason once `limit` runs in a row failed with it at start-up. */
-  record(failedAtStartup: boolean, reason: string): string | null {
-    if (!failedAtStartup) {
+  /**
+   * Records an attempt's end: `startupFailure` is its reason when it failed before training a frame, else null.
+   * Returns the shared reason once `limit` attempts in a row failed with it at start-up.
+   */
+  record(startupFailure: string | null): string | null {
+    if (startupFailure === null) {
       this.#reason = null;
       this.#count = 0;
       return null;
     }
-    this.#count = reason === this.#reason ? this.#count + 1 : 1;
-    this.#reason = reason;
-    return this.#count >= this.limit ? reason : null;
+    this.#count = startupFailure === this.#reason ? this.#count + 1 : 1;
+    this.#reason = startupFailure;
+    return this.#count >= this.limit ? startupFailure : null;
   }
 }
 

@@ -109,11 +109,11 @@ describe('local pool', () => {
 
     const { StartupFailureWatch } = await import('../../src/sweep/run_outcome.js');
     const watch = new StartupFailureWatch(2);
-    expect(watch.record(true, 'a')).toBeNull();
-    expect(watch.record(true, 'b')).toBeNull(); // a different reason starts a new count
-    expect(watch.record(false, '')).toBeNull(); // a run that trained resets it
-    expect(watch.record(true, 'b')).toBeNull();
-    expect(watch.record(true, 'b')).toBe('b');
+    expect(watch.record('a')).toBeNull();
+    expect(watch.record('b')).toBeNull(); // a different reason starts a new count
+    expect(watch.record(null)).toBeNull(); // a run that trained resets it
+    expect(watch.record('b')).toBeNull();
+    expect(watch.record('b')).toBe('b');
   });
 
   it('refuses to reuse a run folder that holds another config, but accepts the trainer\'s resolved one', async () => {
