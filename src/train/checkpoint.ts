@@ -28,7 +28,10 @@ export interface LoopState {
   rng: RandomState;
   /** The env's snapshot when it offers one (mid-episode checkpoints), else null. */
   env: unknown;
-  /** Wall-clock seconds, frames and updates timed so far, so that summary.json's rates cover the whole run. */
+  /**
+   * Seconds, frames and updates timed between evaluations so far, so that summary.json's rates cover the whole
+   * run; wallSeconds is the run's own clock (evaluations included), which train.log goes on from after --resume.
+   */
   timed?: { seconds: number; frames: number; updates: number; wallSeconds?: number };
 }
 
