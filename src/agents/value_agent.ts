@@ -1,6 +1,7 @@
-// A value-based agent: an online Q-network, a target network copied from it every `targetUpdatePeriod`
-// updates, ε-greedy action selection, and one update rule — DQN's TD target (optionally Double DQN) or C51's
-// distributional target (Rainbow). The replay buffer, the exploration schedule and the loop live in the trainer.
+// A value-based agent: an online Q-network, a target network copied from it when the trainer says (every
+// `targetUpdateFrames` env steps) or, for library use, every `targetUpdatePeriod` updates, ε-greedy action
+// selection, and one update rule — DQN's TD target (optionally Double DQN) or C51's distributional target (Rainbow).
+// The replay buffer, the exploration schedule and the loop live in the trainer.
 import { native } from '../native.js';
 import { Network, type LayerSpec, type OptimizerSpec } from '../nn/network.js';
 import type { Random } from '../random/random.js';
@@ -18,8 +19,11 @@ export interface ValueAgentOptions {
   /** Double DQN / double C51 target. */
   double: boolean;
   loss: 'huber' | 'mse';
-  /** Updates between copies of the online network into the target network. */
-  targetUpdatePeriod: number;
+  /**
+   * Updates between automatic copies of the online network into the target network. Leave it out when the caller
+   * syncs with syncTarget() (the trainer does, every targetUpdateFrames env steps).
+   */
+  targetUpdatePeriod?: number;
   seed: number;
 }
 
@@ -64,8 +68,14 @@ export class ValueAgent {
       ? c51Update(this.online, this.target, this.head, batch, this.options.double)
       : dqnUpdate(this.online, this.target, this.head, batch, { double: this.options.double, loss: this.options.loss });
     this.#updates++;
-    if (this.#updates % this.options.targetUpdatePeriod === 0) this.target.copyFrom(this.online);
+    const period = this.options.targetUpdatePeriod;
+    if (period !== undefined && this.#updates % period === 0) this.syncTarget();
     return result;
+  }
+
+  /** Copies the online network into the target network. */
+  syncTarget(): void {
+    this.target.copyFrom(this.online);
   }
 
   /** For checkpoints: restores the update count (networks and optimizer state are restored separately). */

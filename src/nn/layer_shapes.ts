@@ -33,3 +33,33 @@ export function weightLayerPositions(layers: LayerSpec[], inputShape: number[]):
   walk(layers);
   return positions;
 }
+
+/**
+ * One sample's shape at the output of each ReLU, in the order Network.activations() returns them: [h, w, c] inside
+ * a conv stack, [units] after flatten. The dormant-neuron metric needs it to count conv channels as neurons.
+ */
+export function reluOutputShapes(layers: LayerSpec[], inputShape: number[]): number[][] {
+  const shapes: number[][] = [];
+  let shape = [...inputShape];
+  const walk = (specs: LayerSpec[]): void => {
+    for (const layer of specs) {
+      if (layer.type === 'conv2d') {
+        const [h, w] = shape;
+        shape = [convOut(h, layer.kernel, layer.stride ?? 1, layer.padding ?? 0), convOut(w, layer.kernel, layer.stride ?? 1, layer.padding ?? 0), layer.out];
+      } else if (layer.type === 'maxpool2d') {
+        const [h, w, c] = shape;
+        shape = [convOut(h, layer.kernel, layer.stride ?? 1, layer.padding ?? 0), convOut(w, layer.kernel, layer.stride ?? 1, layer.padding ?? 0), c];
+      } else if (layer.type === 'linear') {
+        shape = [layer.out];
+      } else if (layer.type === 'flatten') {
+        shape = [shape.reduce((a, b) => a * b, 1)];
+      } else if (layer.type === 'relu') {
+        shapes.push([...shape]);
+      } else if (layer.type === 'residual') {
+        walk(layer.body); // a residual body keeps its input's shape
+      }
+    }
+  };
+  walk(layers);
+  return shapes;
+}

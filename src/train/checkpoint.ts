@@ -25,6 +25,9 @@ export interface LoopState {
   evaluations: number;
   lastEvalReturn: number | null;
   pruneTarget: number;
+  /** Sum and count of the training returns of episodes ending in the last 10% of frames (optional: older files). */
+  finalTrainReturnSum?: number;
+  finalTrainEpisodes?: number;
   rng: RandomState;
   /** The env's snapshot when it offers one (mid-episode checkpoints), else null. */
   env: unknown;

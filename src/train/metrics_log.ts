@@ -13,15 +13,20 @@ export interface MetricsRow {
   layerSparsity: number[];
   paramsKept: number;
   flopsPerUpdate: number;
+  /** τ-dormant neurons (τ = 0.1) over the hidden ReLU layers, conv channels counted as neurons. */
   dormantFraction: number | null;
+  /** The same per ReLU layer, in network order. */
+  dormantPerLayer: number[] | null;
+  /** srank of the penultimate features on probeStates replay states. */
   srank: number | null;
+  probeStates: number;
   updatesPerSecond: number;
   envStepsPerSecond: number;
 }
 
 const csvColumns: (keyof MetricsRow)[] = [
   'step', 'frames', 'trainReturn', 'evalReturn', 'loss', 'sparsity', 'layerSparsity', 'paramsKept',
-  'flopsPerUpdate', 'dormantFraction', 'srank', 'updatesPerSecond', 'envStepsPerSecond',
+  'flopsPerUpdate', 'dormantFraction', 'dormantPerLayer', 'srank', 'probeStates', 'updatesPerSecond', 'envStepsPerSecond',
 ];
 
 function csvCell(value: unknown): string {

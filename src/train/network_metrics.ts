@@ -1,24 +1,64 @@
-// Diagnostics the paper reports alongside returns, computed on a replay batch.
-//   τ-dormant neurons (Sokar et al. 2023): unit i of a layer is dormant when
-//     s_i = mean_b |h_bi| / ((1/units) Σ_k mean_b |h_bk|) ≤ τ;   the fraction is over all ReLU units of the net.
+// Diagnostics the paper reports alongside returns, computed on a probe batch of replay states.
+//   τ-dormant neurons (Sokar et al. 2023, ReDo): a neuron is a dense unit or a conv *channel*; its score is
+//     s_i = mean over the batch (and, for a channel, over every spatial position) of |h_i|,
+//   divided by the mean score of its layer; it is dormant when that ratio is ≤ τ. The fraction is dormant neurons
+//   over all neurons of the hidden ReLU layers, so a conv layer counts its channels, not its H·W·C elements.
 //   srank (Kumar et al. 2021) of the penultimate features Φ [batch, units] with singular values σ_1 ≥ σ_2 ≥ …:
-//     the smallest k with Σ_{i≤k} σ_i / Σ_i σ_i ≥ 1 − δ,  δ = 0.01.
+//     the smallest k with Σ_{i≤k} σ_i / Σ_i σ_i ≥ 1 − δ,  δ = 0.01; measured on at least as many states as units
+//     (their code uses 2048), else the rank is capped by the probe batch instead of the features.
 //   FLOPs of one update: 2 multiply-adds per kept weight per output position, for the target forward, the online
 //   forward (twice with Double DQN) and the two backward products (dX and dW).
+import { rangeError, typeError } from '../validate.js';
 
-/** The fraction of ReLU units that are τ-dormant over the batch. */
-export function dormantFraction(activations: Float32Array[], batch: number, tau = 0.1): number {
-  let dormant = 0, total = 0;
-  for (const h of activations) {
-    const units = h.length / batch;
-    const score = new Float64Array(units);
-    for (let b = 0; b < batch; b++) for (let i = 0; i < units; i++) score[i] += Math.abs(h[b * units + i]);
-    let layerMean = 0;
-    for (let i = 0; i < units; i++) layerMean += score[i] / units;
-    for (let i = 0; i < units; i++) if (layerMean === 0 || score[i] / layerMean <= tau) dormant++;
-    total += units;
+/** One layer's activations: [batch, units] or, channels last, [batch, height, width, channels]. */
+export interface LayerActivations {
+  data: Float32Array;
+  shape: number[];
+}
+
+export interface DormantNeurons {
+  /** Dormant neurons / all neurons, over every layer given. */
+  overall: number;
+  /** The dormant fraction of each layer, in order. */
+  perLayer: number[];
+}
+
+function checkActivations(layer: LayerActivations, name: string): void {
+  if (typeof layer !== 'object' || layer === null) throw typeError('{ data, shape }', name, layer);
+  if (!(layer.data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, layer.data);
+  const shape = layer.shape;
+  if (!Array.isArray(shape) || (shape.length !== 2 && shape.length !== 4)) {
+    throw rangeError('[batch, units] or [batch, height, width, channels]', `${name}.shape`, shape);
   }
-  return total === 0 ? 0 : dormant / total;
+  for (const d of shape) if (!Number.isInteger(d) || d < 1) throw rangeError('positive integer dimensions', `${name}.shape`, shape);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (layer.data.length !== size) throw rangeError(`${size} values (the product of the shape)`, `${name}.data.length`, layer.data.length);
+}
+
+/**
+ * τ-dormant neurons as ReDo counts them (see the top of this file). A layer whose mean score is 0 (every neuron
+ * silent) counts every neuron as dormant.
+ */
+export function dormantNeurons(layers: LayerActivations[], tau = 0.1): DormantNeurons {
+  if (!Array.isArray(layers)) throw typeError('an array of { data, shape }', 'layers', layers);
+  if (typeof tau !== 'number' || !(tau >= 0)) throw rangeError('a number ≥ 0', 'tau', tau);
+  let dormant = 0, total = 0;
+  const perLayer = layers.map((layer, index) => {
+    checkActivations(layer, `layers[${index}]`);
+    const neurons = layer.shape[layer.shape.length - 1];
+    const rows = layer.data.length / neurons; // batch, or batch · height · width for a conv layer
+    const score = new Float64Array(neurons);
+    const h = layer.data;
+    for (let r = 0; r < rows; r++) for (let i = 0; i < neurons; i++) score[i] += Math.abs(h[r * neurons + i]);
+    let layerMean = 0;
+    for (let i = 0; i < neurons; i++) layerMean += score[i] / neurons;
+    let layerDormant = 0;
+    for (let i = 0; i < neurons; i++) if (layerMean === 0 || score[i] / layerMean <= tau) layerDormant++;
+    dormant += layerDormant;
+    total += neurons;
+    return layerDormant / neurons;
+  });
+  return { overall: total === 0 ? 0 : dormant / total, perLayer };
 }
 
 /** srank of a [rows, cols] feature matrix (singular values from the eigenvalues of the smaller Gram matrix). */

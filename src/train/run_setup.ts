@@ -48,6 +48,15 @@ function denseLayerIndices(kind: TrainConfig['denseLayers'], layers: number): nu
   return [];
 }
 
+/** The native optimizer's spec. RMSProp momentum is a config option, but the native RMSProp has none yet. */
+function optimizerSpecOf(o: TrainConfig['optimizer']): OptimizerSpec {
+  const { momentum, ...spec } = o;
+  if (momentum !== undefined && momentum > 0) {
+    throw new RangeError(`Expected optimizer.momentum = 0 (the native RMSProp has no momentum yet) but received ${momentum}`);
+  }
+  return spec as OptimizerSpec;
+}
+
 export async function setupRun(c: TrainConfig): Promise<RunParts> {
   registerBuiltinEnvs();
   const env = await makeEnv(c.env, {});
@@ -55,10 +64,10 @@ export async function setupRun(c: TrainConfig): Promise<RunParts> {
   const space = env.observationSpace;
   const net: ArchitectureName = c.net ?? (space.shape.length === 3 ? 'minatar' : 'mlp');
   const head = headOf(c, env.actionSpace.n);
-  const layers = architecture(net, { width: c.width, outputs: headOutputs(head), inputShape: space.shape });
+  const layers = architecture(net, { width: c.width, widthScales: c.widthScales, outputs: headOutputs(head), inputShape: space.shape });
   const agent = new ValueAgent({
-    layers, inputShape: space.shape, head, optimizer: c.optimizer as OptimizerSpec, double: c.double,
-    loss: c.loss, targetUpdatePeriod: c.targetUpdatePeriod, seed: c.seed,
+    layers, inputShape: space.shape, head, optimizer: optimizerSpecOf(c.optimizer), double: c.double,
+    loss: c.loss, seed: c.seed,
   });
   const replayOptions = { capacity: c.replayCapacity, observationSpace: space, nStep: c.nStep, gamma: c.gamma };
   const replay = c.prioritized
@@ -70,6 +79,7 @@ export async function setupRun(c: TrainConfig): Promise<RunParts> {
     if (totalUpdates < 2) throw new RangeError(`Expected a run with at least 2 updates to prune but frames = ${c.frames} gives ${totalUpdates}`);
     pruner = new Pruner(agent.online, {
       schedule: scheduleOf(c, totalUpdates), distribution: c.distribution as SparsityDistribution,
+      globalScores: c.globalScores,
       dense: denseLayerIndices(c.denseLayers, agent.online.params().length),
     });
   }

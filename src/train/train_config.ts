@@ -14,6 +14,8 @@ const optimizerSchema = z.strictObject({
   beta2: z.number().min(0).max(1).optional(),
   alpha: z.number().min(0).max(1).optional(),
   centered: z.boolean().optional(),
+  /** RMSProp momentum (PyTorch's): 0, MinAtar's dqn.py at its latest revision, unless asked. */
+  momentum: z.number().min(0).lt(1).optional(),
 });
 
 export const trainConfigSchema = z.strictObject({
@@ -25,10 +27,19 @@ export const trainConfigSchema = z.strictObject({
   net: z.enum(architectureNames).optional(),
   /** Width multiplier of the network (the paper uses 1, 3, 5). */
   width: z.number().int().min(1).max(64),
+  /**
+   * What the width multiplies. 'conv' (the paper's): convolution channels only; the dense hidden layer keeps its
+   * size (MinAtar net 128, NatureCNN and Impala 512), so parameters grow about linearly in the width (the first
+   * dense layer's inputs are the conv channels). 'all': channels and dense hidden units, so the dense layer grows
+   * with the square of the width. An MLP has no convolutions: its hidden layers scale in both modes.
+   */
+  widthScales: z.enum(['conv', 'all']),
   /** Final sparsity s_f; 0 trains dense. */
   sparsity: z.number().min(0).lt(1),
   schedule: z.enum(['polynomial', 'constant']),
   distribution: z.enum(sparsityDistributions as [string, ...string[]]),
+  /** Scores of the 'global' distribution: |w| / ‖W‖₂ per tensor ('l2', JaxPruner's default) or raw |w|. */
+  globalScores: z.enum(['l2', 'raw']),
   /** Weight layers kept dense: none, the first, the last, or both. */
   denseLayers: z.enum(['none', 'first', 'last', 'first-last']),
   /** Pruning runs from pruneStart to pruneEnd (fractions of the training updates), every pruneFrequency updates. */
@@ -45,7 +56,8 @@ export const trainConfigSchema = z.strictObject({
   learningStarts: z.number().int().min(0),
   /** Frames per update (1: every frame, 4: Dopamine). */
   updateEvery: z.number().int().min(1),
-  targetUpdatePeriod: z.number().int().min(1),
+  /** Env steps (frames) between copies of the online network into the target (Dopamine, MinAtar count agent steps). */
+  targetUpdateFrames: z.number().int().min(1),
   double: z.boolean(),
   dueling: z.boolean(),
   nStep: z.number().int().min(1),
@@ -79,11 +91,11 @@ export type TrainConfigInput = Partial<TrainConfig>;
 
 /** The defaults every run starts from (a DQN on CartPole-v1, pruned to 90% with the paper's schedule). */
 export const baseDefaults: TrainConfig = {
-  env: 'CartPole-v1', agent: 'dqn', width: 1, sparsity: 0.9,
-  schedule: 'polynomial', distribution: 'erk', denseLayers: 'none',
+  env: 'CartPole-v1', agent: 'dqn', width: 1, widthScales: 'conv', sparsity: 0.9,
+  schedule: 'polynomial', distribution: 'erk', globalScores: 'l2', denseLayers: 'none',
   pruneStart: 0.2, pruneEnd: 0.8, pruneFrequency: 1000,
   frames: 50_000, seed: 0, gamma: 0.99, batchSize: 64, replayCapacity: 50_000, learningStarts: 1000,
-  updateEvery: 1, targetUpdatePeriod: 500, double: true, dueling: false, nStep: 1, loss: 'huber',
+  updateEvery: 1, targetUpdateFrames: 500, double: true, dueling: false, nStep: 1, loss: 'huber',
   optimizer: { type: 'adam', lr: 5e-4, eps: 1e-8 },
   epsilonStart: 1, epsilonEnd: 0.02, epsilonDecayFrames: 10_000,
   atoms: 51, vMin: -10, vMax: 10, prioritized: false, priorityAlpha: 0.5, priorityBeta: 0.5,
@@ -97,8 +109,21 @@ function describeZodError(error: z.ZodError, source: string): string {
     .join('; ');
 }
 
+/** Keys that were renamed, with what replaced them: refused by name rather than with zod's generic message. */
+const renamedKeys: Record<string, string> = {
+  targetUpdatePeriod: 'targetUpdateFrames (env steps between target syncs, as Dopamine and MinAtar count them; it was updates)',
+};
+
+function refuseRenamedKeys(value: unknown, source: string): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [old, replacement] of Object.entries(renamedKeys)) {
+    if (Object.prototype.hasOwnProperty.call(value, old)) throw new RangeError(`Invalid ${source}: config.${old} is no longer accepted; use ${replacement}`);
+  }
+}
+
 /** Parses a partial config from a file or flags, naming the source in errors. */
 export function parsePartialConfig(value: unknown, source: string): TrainConfigInput {
+  refuseRenamedKeys(value, source);
   const result = trainConfigSchema.partial().safeParse(value);
   if (!result.success) throw new RangeError(`Invalid ${source}: ${describeZodError(result.error, 'config')}`);
   return result.data;
@@ -110,6 +135,7 @@ export function parsePartialConfig(value: unknown, source: string): TrainConfigI
  */
 export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   const merged: Record<string, unknown> = {};
+  for (const layer of layers) refuseRenamedKeys(layer, 'configuration');
   for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
   const agent = (merged.agent as TrainConfig['agent'] | undefined) ?? baseDefaults.agent;
   const preset = merged.preset as PresetName | undefined;
@@ -123,6 +149,7 @@ export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   const problems: string[] = [];
   if (c.batchSize > c.replayCapacity) problems.push(`batchSize (${c.batchSize}) must be ≤ replayCapacity (${c.replayCapacity})`);
   if (c.pruneEnd <= c.pruneStart) problems.push(`pruneEnd (${c.pruneEnd}) must be > pruneStart (${c.pruneStart})`);
+  if (c.optimizer.momentum !== undefined && c.optimizer.momentum > 0 && c.optimizer.type !== 'rmsprop') problems.push(`optimizer.momentum applies to rmsprop only (optimizer.type is ${c.optimizer.type})`);
   if (c.vMax <= c.vMin) problems.push(`vMax (${c.vMax}) must be > vMin (${c.vMin})`);
   if (c.learningStarts >= c.frames && c.sparsity > 0) problems.push(`learningStarts (${c.learningStarts}) must be < frames (${c.frames}) for any update to happen`);
   if (problems.length) throw new RangeError(`Invalid configuration: ${problems.join('; ')}`);

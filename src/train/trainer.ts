@@ -11,7 +11,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointHeader, saveCheckpoint, 
 import { MetricsLog, type MetricsRow } from './metrics_log.js';
 import { evaluate, toInput } from './evaluation.js';
 import { setupRun, type RunParts } from './run_setup.js';
-import { dormantFraction, srank } from './network_metrics.js';
+import { probeMetrics } from './probe_metrics.js';
 import { weightLayerPositions } from '../nn/layer_shapes.js';
 import type { TrainConfig } from './train_config.js';
 import { resolveDevice } from '../backends/device.js';
@@ -24,6 +24,13 @@ export interface TrainSummary {
   seed: number;
   frames: number;
   finalEvalReturn: number;
+  /**
+   * Mean return of the training episodes that ended in the last 10% of the run's frames (Dopamine's per-iteration
+   * training return, the score the paper reports); null when no episode ended there.
+   */
+  finalTrainReturn: number | null;
+  /** Training episodes behind finalTrainReturn. */
+  finalTrainEpisodes: number;
   targetSparsity: number;
   achievedSparsity: number;
   updatesPerSecond: number;
@@ -87,6 +94,7 @@ function freshLoop(seed: number): LoopState {
   return {
     frames: 0, updates: 0, episodes: 0, episodeReturn: 0, episodeLength: 0, needsReset: true, trainReturns: [],
     lossSum: 0, lossCount: 0, metricsRows: 0, evaluations: 0, lastEvalReturn: null, pruneTarget: 0,
+    finalTrainReturnSum: 0, finalTrainEpisodes: 0,
     rng: new Random(seed).state(), env: null,
   };
 }
@@ -132,6 +140,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const wallBefore = loop.timed?.wallSeconds ?? 0, processStart = performance.now();
   const elapsedSeconds = () => wallBefore + (performance.now() - processStart) / 1000;
   let checkpointDue = false;
+  // Episodes ending after this frame make finalTrainReturn (the last 10% of the run).
+  const finalWindowStart = Math.floor(0.9 * c.frames);
 
   const writeCheckpoint = (envState: unknown = null): void => {
     loop.rng = rng.state();
@@ -155,18 +165,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     const evalReturn = evaluate(agent, evalEnv, { seed: c.seed, index: loop.evaluations, episodes: c.evalEpisodes, epsilon: c.evalEpsilon, scale: c.observationScale });
     loop.evaluations++;
     loop.lastEvalReturn = evalReturn;
-    let dormant: number | null = null, rank: number | null = null;
-    if (replay.size > 0) {
-      // A batch of its own generator, so measuring never changes what training samples.
-      const probe = Math.min(256, replay.size);
-      const batch = replay.sample(probe, new Random(c.seed * 7919 + loop.evaluations));
-      scaleBatch(batch, c.observationScale);
-      agent.online.forward(batch.obs, probe);
-      const acts = agent.online.activations();
-      dormant = dormantFraction(acts, probe);
-      const last = acts[acts.length - 1];
-      if (last) rank = srank(last, probe, last.length / probe);
-    }
+    const probe = probeMetrics(agent.online, replay, c.observationScale, c.seed * 7919 + loop.evaluations);
     const params = agent.online.params();
     const biasCount = params.reduce((s, p) => s + p.shape[0], 0);
     const row: MetricsRow = {
@@ -175,7 +174,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       evalReturn, loss: loop.lossCount ? loop.lossSum / loop.lossCount : null,
       sparsity: agent.online.sparsity(), layerSparsity: params.map((p) => 1 - p.kept / p.size),
       paramsKept: params.reduce((s, p) => s + p.kept, 0) + biasCount,
-      flopsPerUpdate: flopsPerUpdate(parts, c, positions), dormantFraction: dormant, srank: rank,
+      flopsPerUpdate: flopsPerUpdate(parts, c, positions),
+      dormantFraction: probe?.dormantFraction ?? null, dormantPerLayer: probe?.dormantPerLayer ?? null,
+      srank: probe?.srank ?? null, probeStates: probe?.probeStates ?? 0,
       updatesPerSecond: intervalUpdates / seconds, envStepsPerSecond: intervalFrames / seconds,
     };
     metrics.append(row);
@@ -217,6 +218,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     obs = step.obs;
     if (step.terminated || step.truncated) {
       loop.trainReturns.push(loop.episodeReturn);
+      if (loop.frames > finalWindowStart) {
+        loop.finalTrainReturnSum = (loop.finalTrainReturnSum ?? 0) + loop.episodeReturn;
+        loop.finalTrainEpisodes = (loop.finalTrainEpisodes ?? 0) + 1;
+      }
       loop.episodes++;
       loop.needsReset = true;
     }
@@ -236,6 +241,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       pruner?.onUpdate(agent.updates);
       if (agent.updates % c.checkpointEvery === 0) checkpointDue = true;
     }
+    // The target period counts env steps, as Dopamine's target_update_period and MinAtar's
+    // TARGET_NETWORK_UPDATE_FREQ do; the sync follows the frame's update, as in both.
+    if (loop.frames > c.learningStarts && loop.frames % c.targetUpdateFrames === 0) agent.syncTarget();
     if (loop.frames % c.evalEvery === 0 || loop.frames === c.frames) {
       evaluateNow();
       report();
@@ -248,7 +256,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
 
   const summary: TrainSummary = {
     env: c.env, agent: c.agent, seed: c.seed, frames: loop.frames,
-    finalEvalReturn: loop.lastEvalReturn ?? 0, targetSparsity: c.sparsity, achievedSparsity: agent.online.sparsity(),
+    finalEvalReturn: loop.lastEvalReturn ?? 0,
+    finalTrainReturn: loop.finalTrainEpisodes ? (loop.finalTrainReturnSum ?? 0) / loop.finalTrainEpisodes : null,
+    finalTrainEpisodes: loop.finalTrainEpisodes ?? 0,
+    targetSparsity: c.sparsity, achievedSparsity: agent.online.sparsity(),
     updatesPerSecond: totalSeconds > 0 ? totalUpdatesTimed / totalSeconds : 0,
     envStepsPerSecond: totalSeconds > 0 ? totalFramesTimed / totalSeconds : 0,
   };

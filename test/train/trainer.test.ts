@@ -48,7 +48,7 @@ describe('train config', () => {
     const c = resolveConfig({ preset: 'minatar-dqn', batchSize: 16 });
     expect(c.optimizer).toMatchObject({ type: 'rmsprop', lr: 2.5e-4, alpha: 0.95, eps: 0.01, centered: true });
     expect(c.batchSize).toBe(16);
-    expect(c.targetUpdatePeriod).toBe(1000);
+    expect(c.targetUpdateFrames).toBe(1000);
     const r = resolveConfig({ agent: 'rainbow' });
     expect(r).toMatchObject({ atoms: 51, nStep: 3, prioritized: true, dueling: true, double: true });
   });
