@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { expectInteger, expectNumberIn, expectOneOf } from '../validate.js';
 import { reportFigures } from './figures.js';
 import { htmlReport, markdownTable } from './html_report.js';
-import { loadReferences, makeNormalizer, normalizations, type NormalizationKind } from './normalize.js';
+import { defaultNormalization, loadReferences, makeNormalizer, normalizations, type NormalizationKind } from './normalize.js';
+import { scoreKinds, scoreSource, type ScoreKind } from './score.js';
 import { svgToPng } from './png.js';
 import { computeReport, type ReportData } from './report_data.js';
 import { loadSweepResults } from './sweep_results.js';
@@ -15,8 +16,13 @@ export interface BuildReportOptions {
   out?: string;
   /** The report's title (default: the sweeps' names). */
   name?: string;
-  /** Default: human when --reference covers every task, else min-max. */
+  /**
+   * Default: human when --reference gives human scores for every task; else reference when every task has a
+   * reference (built in for MinAtar); else none (raw returns). Min-max only when asked for.
+   */
   normalize?: NormalizationKind;
+  /** Which return: 'train' (finalTrainReturn, Dopamine's and the paper's, default) or 'eval' (greedy). */
+  score?: ScoreKind;
   reference?: string;
   reps?: number;
   curveReps?: number;
@@ -45,9 +51,11 @@ export function buildReport(sweepDirs: string | readonly string[], options: Buil
   const references = options.reference ? loadReferences(options.reference) : {};
   const kind = options.normalize !== undefined
     ? expectOneOf(options.normalize, '--normalize', normalizations)
-    : results.tasks.every((t) => references[t]) && options.reference ? 'human' : 'minmax';
-  const norm = makeNormalizer(kind, results, references);
+    : defaultNormalization(results.tasks, references);
+  const score = scoreSource(expectOneOf(options.score ?? 'train', '--score', scoreKinds));
+  const norm = makeNormalizer(kind, results, score, references);
   const data = computeReport(results, norm, {
+    score,
     reps: expectInteger(options.reps ?? 10_000, '--reps', 1, 10_000_000),
     curveReps: expectInteger(options.curveReps ?? 1000, 'curveReps', 1, 10_000_000),
     confidence: expectNumberIn(options.confidence ?? 0.95, '--confidence', 0.5, 0.999),

@@ -29,7 +29,7 @@ export function reportFigures(data: ReportData): Figure[] {
     {
       name: 'learning_curves',
       title: 'Learning curves',
-      caption: `IQM of the ${unit} over all tasks and seeds at each evaluation; bands are ${ci} stratified bootstrap confidence intervals.`,
+      caption: `IQM of the ${unit} (${data.score.label}) over all tasks and seeds at each evaluation; bands are ${ci} stratified bootstrap confidence intervals.`,
       svg: linePlot({ title: 'Learning curves (IQM)', xLabel: 'frames', yLabel: `IQM ${unit}`, series: curveSeries(data.curves, true) }),
     },
   ];
@@ -89,16 +89,22 @@ export function reportFigures(data: ReportData): Figure[] {
     {
       name: 'dormant_neurons',
       title: 'Dormant neurons',
-      caption: 'Fraction of τ-dormant neurons during training (mean over runs; the band spans the runs).',
+      caption: 'Fraction of τ-dormant neurons (τ = 0.1; conv channels and dense units of the hidden ReLU layers) during training, on 2048 replay states (mean over runs; the band spans the runs).',
       svg: linePlot({ title: 'Dormant-neuron fraction', xLabel: 'frames', yLabel: 'dormant fraction', yInclude: [0], series: curveSeries(data.dormant, true) }),
+    },
+    {
+      name: 'srank',
+      title: 'srank',
+      caption: 'srank (δ = 0.01) of the penultimate features during training, on at least 2048 replay states (mean over runs; the band spans the runs).',
+      svg: linePlot({ title: 'Feature rank (srank)', xLabel: 'frames', yLabel: 'srank', yInclude: [0], series: curveSeries(data.srank ?? [], true) }),
     },
   );
   for (const { task, curves } of data.taskCurves) {
     figures.push({
       name: `task_${slug(task)}`,
       title: task,
-      caption: `Evaluation return on ${task}, mean over seeds; bands are ${ci} bootstrap CIs of the mean.`,
-      svg: linePlot({ title: task, xLabel: 'frames', yLabel: 'evaluation return', series: curveSeries(curves, true) }),
+      caption: `${data.score.kind === 'train' ? 'Training' : 'Evaluation'} return on ${task}, mean over seeds; bands are ${ci} bootstrap CIs of the mean.`,
+      svg: linePlot({ title: task, xLabel: 'frames', yLabel: `${data.score.kind === 'train' ? 'training' : 'evaluation'} return`, series: curveSeries(curves, true) }),
     });
   }
   return figures;

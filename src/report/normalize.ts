@@ -1,18 +1,37 @@
 // Scores on different games are on different scales; aggregates are taken over normalised scores.
-//   human:   (score − random) / (human − random), per task, from a reference table (Atari's human scores);
-//            1 means human level, as in the paper's figures.
-//   min-max: (score − min) / (max − min), per task, with min and max over every evaluation return of every
-//            finished run in the sweep (MinAtar has no human scores); 0 and 1 are the sweep's worst and best.
-//   none:    raw returns.
+//   human:     (score − random) / (human − random), per task, from a reference table (Atari's human scores);
+//              1 means human level, as in the paper's figures.
+//   reference: (score − random) / (reference − random), per task: MinAtar's games against a random policy and
+//              Young & Tian's DQN (built in: minatar_references.ts), or any table given with --reference.
+//   min-max:   (score − min) / (max − min) over the sweep's own runs. Only on request: its 0 and 1 move whenever a
+//              run is added, so two reports cannot be compared (rliable and the paper never do this).
+//   none:      raw returns.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SweepResults } from './sweep_results.js';
+import type { ScoreSource } from './score.js';
+import { MINATAR_REFERENCES } from './minatar_references.js';
 
-export const normalizations = ['human', 'minmax', 'none'] as const;
+export const normalizations = ['human', 'reference', 'minmax', 'none'] as const;
 export type NormalizationKind = (typeof normalizations)[number];
 
-const referenceSchema = z.record(z.string(), z.strictObject({ random: z.number(), human: z.number() }));
+const referenceSchema = z.record(z.string(), z.union([
+  z.strictObject({ random: z.number(), human: z.number() }),
+  z.strictObject({ random: z.number(), reference: z.number(), source: z.string().optional() }),
+]));
 export type References = z.infer<typeof referenceSchema>;
+
+/** The score that a normalised 1 stands for in a reference entry. */
+function topOf(ref: References[string]): number {
+  return 'human' in ref ? ref.human : ref.reference;
+}
+
+/** The normalisation a report uses when none is asked for: a reference for every task, else raw returns. */
+export function defaultNormalization(tasks: string[], references: References): NormalizationKind {
+  if (tasks.every((t) => references[t] && 'human' in references[t])) return 'human';
+  if (tasks.every((t) => references[t] || MINATAR_REFERENCES[t])) return 'reference';
+  return 'none';
+}
 
 export interface Normalizer {
   kind: NormalizationKind;
@@ -21,6 +40,8 @@ export interface Normalizer {
   apply(task: string, score: number): number;
   /** The per-task constants used, for the report's record. */
   constants: Record<string, { zero: number; one: number }>;
+  /** Where each task's constants come from (reference normalisation). */
+  sources?: Record<string, string>;
 }
 
 export function loadReferences(path: string): References {
@@ -31,18 +52,23 @@ export function loadReferences(path: string): References {
     throw new Error(`Expected a readable JSON file for --reference but could not read ${path} (${(err as Error).message})`);
   }
   const parsed = referenceSchema.safeParse(value);
-  if (!parsed.success) throw new RangeError(`Expected { "<env>": { "random": n, "human": n } } for --reference but ${path} is not`);
+  if (!parsed.success) throw new RangeError(`Expected { "<env>": { "random": n, "human": n } } or { "<env>": { "random": n, "reference": n } } for --reference but ${path} is not`);
   return parsed.data;
 }
 
-export function makeNormalizer(kind: NormalizationKind, results: SweepResults, references: References = {}): Normalizer {
+export function makeNormalizer(kind: NormalizationKind, results: SweepResults, score: ScoreSource, references: References = {}): Normalizer {
   const constants: Record<string, { zero: number; one: number }> = {};
-  if (kind === 'human') {
+  const sources: Record<string, string> = {};
+  if (kind === 'human' || kind === 'reference') {
     for (const task of results.tasks) {
-      const ref = references[task];
-      if (!ref) throw new RangeError(`Expected a human and random score for ${task} in --reference but received none (or use --normalize minmax)`);
-      if (ref.human === ref.random) throw new RangeError(`Expected different human and random scores for ${task} in --reference but both are ${ref.human}`);
-      constants[task] = { zero: ref.random, one: ref.human };
+      const ref = references[task] ?? (kind === 'reference' ? MINATAR_REFERENCES[task] : undefined);
+      if (!ref || (kind === 'human' && !('human' in ref))) {
+        throw new RangeError(`Expected a ${kind} and random score for ${task} in --reference but received none (or use --normalize none)`);
+      }
+      const top = topOf(ref);
+      if (top === ref.random) throw new RangeError(`Expected different ${kind} and random scores for ${task} in --reference but both are ${top}`);
+      constants[task] = { zero: ref.random, one: top };
+      sources[task] = references[task] ? 'source' in ref && ref.source ? ref.source : '--reference file' : MINATAR_REFERENCES[task]!.source;
     }
   } else if (kind === 'minmax') {
     for (const task of results.tasks) {
@@ -50,7 +76,8 @@ export function makeNormalizer(kind: NormalizationKind, results: SweepResults, r
       for (const c of results.configurations) {
         for (const run of c.runs) {
           if (run.task !== task) continue;
-          for (const s of [run.summary!.finalEvalReturn, ...run.metrics.map((m) => m.evalReturn)]) {
+          const curve = run.metrics.map((m) => score.at(m)).filter((v): v is number => typeof v === 'number');
+          for (const s of [score.final(run), ...curve]) {
             min = Math.min(min, s);
             max = Math.max(max, s);
           }
@@ -62,11 +89,14 @@ export function makeNormalizer(kind: NormalizationKind, results: SweepResults, r
   } else {
     for (const task of results.tasks) constants[task] = { zero: 0, one: 1 };
   }
-  const unit = kind === 'human' ? 'human-normalised score' : kind === 'minmax' ? 'min-max-normalised score' : 'return';
+  const unit = kind === 'human' ? 'human-normalised score'
+    : kind === 'reference' ? 'score normalised to random = 0, reference DQN = 1'
+      : kind === 'minmax' ? 'min-max-normalised score' : 'return';
   return {
     kind,
     unit,
     constants,
+    sources: kind === 'human' || kind === 'reference' ? sources : undefined,
     apply(task, score) {
       const c = constants[task]!;
       return (score - c.zero) / (c.one - c.zero);

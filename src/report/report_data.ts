@@ -5,6 +5,7 @@ import { stratifiedBootstrap, stratifiedBootstrapVector, type Interval } from '.
 import { probabilityOfImprovementInterval } from './improvement.js';
 import { interquartileMean, meanScore, medianScore, optimalityGap, type TaskScores } from './iqm.js';
 import type { Normalizer } from './normalize.js';
+import type { ScoreSource } from './score.js';
 import { performanceProfile, thresholds, type Profile } from './profiles.js';
 import { configurationLabel, runsByTask, type Configuration, type RunRecord, type SweepResults } from './sweep_results.js';
 
@@ -15,6 +16,8 @@ export interface ReportOptions {
   curveReps: number;
   confidence: number;
   seed: number;
+  /** Which return is aggregated (final scores and curves). */
+  score: ScoreSource;
 }
 
 export interface TableRow {
@@ -44,8 +47,10 @@ export interface Curve {
 
 export interface ReportData {
   name: string;
-  normalization: { kind: string; unit: string; constants: Normalizer['constants'] };
-  options: ReportOptions;
+  normalization: { kind: string; unit: string; constants: Normalizer['constants']; sources?: Normalizer['sources'] };
+  /** Which return the scores are: 'train' (finalTrainReturn) or 'eval' (finalEvalReturn). */
+  score: { kind: string; label: string };
+  options: Omit<ReportOptions, 'score'>;
   tasks: string[];
   unfinished: string[];
   table: TableRow[];
@@ -57,6 +62,8 @@ export interface ReportData {
   width: { key: string; label: string; sparsity: unknown; points: { width: number; iqm: Interval }[] }[] | null;
   sparsity: Curve[];
   dormant: Curve[];
+  /** srank of the penultimate features over training (mean over runs, min–max band). */
+  srank: Curve[];
   profiles: ({ key: string; label: string } & Profile)[];
   /** Each pruned configuration against its dense twin (same values, sparsity 0), on the tasks both ran. */
   improvements: Improvement[];
@@ -72,29 +79,32 @@ export interface Improvement {
   probability: Interval;
 }
 
-function finalScores(c: Configuration, tasks: string[], norm: Normalizer): number[][] {
-  return runsByTask(c, tasks).map((runs) => runs.map((r) => norm.apply(r.task, r.summary!.finalEvalReturn)));
+function finalScores(c: Configuration, tasks: string[], norm: Normalizer, score: ScoreSource): number[][] {
+  return runsByTask(c, tasks).map((runs) => runs.map((r) => norm.apply(r.task, score.final(r))));
 }
 
-/** Frames at which every run of the group has an evaluation, so each curve point averages the same runs. */
-function commonFrames(runs: RunRecord[]): number[] {
+type RowValue = (row: RunRecord['metrics'][number]) => number | null | undefined;
+
+/** Frames at which every run of the group has a value, so each curve point averages the same runs. */
+function commonFrames(runs: RunRecord[], value: RowValue): number[] {
   if (runs.length === 0) return [];
-  let frames: number[] = runs[0]!.metrics.map((m) => m.frames);
+  const framesWithValue = (run: RunRecord) => run.metrics.filter((m) => typeof value(m) === 'number').map((m) => m.frames);
+  let frames: number[] = framesWithValue(runs[0]!);
   for (const run of runs.slice(1)) {
-    const own = new Set(run.metrics.map((m) => m.frames));
+    const own = new Set(framesWithValue(run));
     frames = frames.filter((f) => own.has(f));
   }
   return frames.sort((a, b) => a - b);
 }
 
-function valuesAt(run: RunRecord, frames: number[], field: (row: RunRecord['metrics'][number]) => number): number[] {
+function valuesAt(run: RunRecord, frames: number[], field: RowValue): number[] {
   const byFrames = new Map(run.metrics.map((m) => [m.frames, field(m)]));
   return frames.map((f) => byFrames.get(f)!);
 }
 
 function aggregateCurve(c: Configuration, tasks: string[], norm: Normalizer, options: ReportOptions): Curve {
-  const frames = commonFrames(c.runs);
-  const curves = runsByTask(c, tasks).map((runs) => runs.map((r) => valuesAt(r, frames, (m) => norm.apply(r.task, m.evalReturn))));
+  const frames = commonFrames(c.runs, options.score.at);
+  const curves = runsByTask(c, tasks).map((runs) => runs.map((r) => valuesAt(r, frames, (m) => norm.apply(r.task, options.score.at(m)!))));
   const iqmAt = (sample: number[][][]) => frames.map((_, k) => interquartileMean(sample.map((task) => task.map((run) => run[k]!))));
   const values = frames.length ? stratifiedBootstrapVector(curves, iqmAt, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }) : [];
   return { key: c.key, label: c.label, points: frames.map((f, k) => ({ frames: f, value: values[k]! })) };
@@ -103,17 +113,17 @@ function aggregateCurve(c: Configuration, tasks: string[], norm: Normalizer, opt
 function taskCurve(c: Configuration, task: string, options: ReportOptions): Curve | null {
   const runs = c.runs.filter((r) => r.task === task);
   if (runs.length === 0) return null;
-  const frames = commonFrames(runs);
-  const curves = runs.map((r) => valuesAt(r, frames, (m) => m.evalReturn));
+  const frames = commonFrames(runs, options.score.at);
+  const curves = runs.map((r) => valuesAt(r, frames, options.score.at));
   const meanAt = (sample: number[][][]) => frames.map((_, k) => sample[0]!.reduce((s, run) => s + run[k]!, 0) / sample[0]!.length);
   const values = frames.length ? stratifiedBootstrapVector([curves], meanAt, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }) : [];
   return { key: c.key, label: c.label, points: frames.map((f, k) => ({ frames: f, value: values[k]! })) };
 }
 
 /** The mean of a metric over all of a configuration's runs, without an interval (a schedule, a diagnostic). */
-function meanCurve(c: Configuration, field: 'sparsity' | 'dormantFraction'): Curve {
+function meanCurve(c: Configuration, field: 'sparsity' | 'dormantFraction' | 'srank'): Curve {
   const runs = c.runs.filter((r) => r.metrics.some((m) => typeof m[field] === 'number'));
-  const frames = commonFrames(runs);
+  const frames = commonFrames(runs, (m) => m[field]);
   const points = frames.map((f) => {
     const values = runs.map((r) => r.metrics.find((m) => m.frames === f)![field]).filter((v): v is number => typeof v === 'number');
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -132,7 +142,7 @@ function improvements(results: SweepResults, norm: Normalizer, options: ReportOp
     if (!dense) continue;
     const tasks = results.tasks.filter((t) => c.runs.some((r) => r.task === t) && dense.runs.some((r) => r.task === t));
     if (tasks.length === 0) continue;
-    const probability = probabilityOfImprovementInterval(finalScores(c, tasks, norm), finalScores(dense, tasks, norm), {
+    const probability = probabilityOfImprovementInterval(finalScores(c, tasks, norm, options.score), finalScores(dense, tasks, norm, options.score), {
       reps: options.reps, confidence: options.confidence, seed: options.seed,
     });
     out.push({ key: c.key, label: c.label, baselineKey: dense.key, baselineLabel: dense.label, tasks, probability });
@@ -160,9 +170,9 @@ export function computeReport(results: SweepResults, norm: Normalizer, options: 
   const { tasks } = results;
   const boot = { reps: options.reps, confidence: options.confidence, seed: options.seed };
   const table: TableRow[] = results.configurations.map((c) => {
-    const scores: TaskScores = finalScores(c, tasks, norm);
+    const scores: TaskScores = finalScores(c, tasks, norm, options.score);
     const finalReturn: Record<string, number> = {};
-    for (const runs of runsByTask(c, tasks)) finalReturn[runs[0]!.task] = runs.reduce((s, r) => s + r.summary!.finalEvalReturn, 0) / runs.length;
+    for (const runs of runsByTask(c, tasks)) finalReturn[runs[0]!.task] = runs.reduce((s, r) => s + options.score.final(r), 0) / runs.length;
     return {
       key: c.key, label: c.label, values: c.values, runs: c.runs.length, tasks: scores.length,
       iqm: stratifiedBootstrap(scores, interquartileMean, boot),
@@ -172,12 +182,13 @@ export function computeReport(results: SweepResults, norm: Normalizer, options: 
       finalReturn,
     };
   });
-  const allFinal = results.configurations.flatMap((c) => finalScores(c, tasks, norm).flat());
+  const allFinal = results.configurations.flatMap((c) => finalScores(c, tasks, norm, options.score).flat());
   const taus = thresholds(Math.min(0, ...allFinal), Math.max(1, ...allFinal), 41);
   return {
     name: results.name,
-    normalization: { kind: norm.kind, unit: norm.unit, constants: norm.constants },
-    options,
+    normalization: { kind: norm.kind, unit: norm.unit, constants: norm.constants, sources: norm.sources },
+    score: { kind: options.score.kind, label: options.score.label },
+    options: { reps: options.reps, curveReps: options.curveReps, confidence: options.confidence, seed: options.seed },
     tasks,
     unfinished: results.unfinished,
     table,
@@ -189,10 +200,11 @@ export function computeReport(results: SweepResults, norm: Normalizer, options: 
     width: widthSeries(results, table),
     sparsity: results.configurations.map((c) => meanCurve(c, 'sparsity')),
     dormant: results.configurations.map((c) => meanCurve(c, 'dormantFraction')),
+    srank: results.configurations.map((c) => meanCurve(c, 'srank')),
     improvements: improvements(results, norm, options),
     profiles: results.configurations.map((c) => ({
       key: c.key, label: c.label,
-      ...performanceProfile(finalScores(c, tasks, norm), taus, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }),
+      ...performanceProfile(finalScores(c, tasks, norm, options.score), taus, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }),
     })),
   };
 }

@@ -10,13 +10,17 @@ import { readManifest, runDirOf } from '../sweep/sweep_dir.js';
 export interface MetricsRow {
   frames: number;
   evalReturn: number;
+  trainReturn?: number | null;
   sparsity?: number;
   dormantFraction?: number;
+  srank?: number;
   [key: string]: unknown;
 }
 
 export interface RunSummary {
   finalEvalReturn: number;
+  /** Absent in runs written before it existed. */
+  finalTrainReturn?: number | null;
   [key: string]: unknown;
 }
 

@@ -13,6 +13,9 @@ export function finalReturn(env: string, width: number, sparsity: number, seed: 
   return gameBase[env]! + width * (sparsity > 0 ? 2 : 1) + seed;
 }
 
+/** How far above the training returns the fixture's greedy evaluation returns are. */
+export const EVAL_OFFSET = 100;
+
 export function writeFixtureSweep(dir: string, options: { unfinished?: string[]; envs?: string[]; name?: string } = {}): void {
   const spec = parseSweepSpec({
     name: options.name ?? 'fixture',
@@ -27,11 +30,15 @@ export function writeFixtureSweep(dir: string, options: { unfinished?: string[];
     mkdirSync(runDir, { recursive: true });
     const final = finalReturn(c.env, c.width, c.sparsity, c.seed);
     const rows = [250, 500, 750, 1000].map((frames, i) => ({
-      step: frames / 4, frames, evalReturn: (final * (i + 1)) / 4, sparsity: c.sparsity * Math.min(1, i / 2),
+      // Training returns are the fixture's scores; greedy evaluations sit 100 above them, so a report that reads
+      // the wrong one is off by 100.
+      step: frames / 4, frames, trainReturn: (final * (i + 1)) / 4, evalReturn: (final * (i + 1)) / 4 + EVAL_OFFSET,
+      sparsity: c.sparsity * Math.min(1, i / 2),
       dormantFraction: c.sparsity > 0 ? 0.05 : 0.1 + 0.05 * i,
+      srank: c.sparsity > 0 ? 20 : 10 + i,
     }));
     writeFileSync(join(runDir, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     if (options.unfinished?.includes(run.id)) continue;
-    writeFileSync(join(runDir, 'summary.json'), JSON.stringify({ env: c.env, seed: c.seed, finalEvalReturn: final }));
+    writeFileSync(join(runDir, 'summary.json'), JSON.stringify({ env: c.env, seed: c.seed, finalTrainReturn: final, finalEvalReturn: final + EVAL_OFFSET }));
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -7,7 +7,7 @@ import { buildReport } from '../../src/report/build_report.js';
 import { interquartileMean } from '../../src/report/iqm.js';
 import { stratifiedBootstrap } from '../../src/report/bootstrap.js';
 import type { ReportData } from '../../src/report/report_data.js';
-import { finalReturn, writeFixtureSweep } from './fixture_sweep.js';
+import { EVAL_OFFSET, finalReturn, writeFixtureSweep } from './fixture_sweep.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prunerl-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -27,7 +27,7 @@ describe('prunerl report', () => {
   it('rejects a folder that is not a sweep, and bad options, in one line', () => {
     expect(() => buildReport(root)).toThrow(`Expected a sweep folder (with sweep.json) for sweep-dir but received '${root}'`);
     expect(() => buildReport(sweepDir, { normalize: 'z' as never, png: false })).toThrow(
-      "Expected one of human, minmax, none for --normalize but received string 'z'",
+      "Expected one of human, reference, minmax, none for --normalize but received string 'z'",
     );
     expect(() => buildReport(sweepDir, { normalize: 'human', png: false })).toThrow(/Expected a human and random score for g\/a in --reference/);
   });
@@ -91,6 +91,38 @@ describe('prunerl report', () => {
     }
   });
 
+  it('scores the training return by default, the greedy evaluation with --score eval, and never min-max unless asked', () => {
+    const train = buildReport(sweepDir, { reps: 200, curveReps: 50, seed: 11, out: join(root, 'train'), png: false }).data;
+    // Unknown envs have no reference score: raw returns, never the sweep's own min and max.
+    expect(train.normalization.kind).toBe('none');
+    expect(train.score.kind).toBe('train');
+    const evalData = buildReport(sweepDir, { score: 'eval', reps: 200, curveReps: 50, seed: 11, out: join(root, 'eval'), png: false }).data;
+    const row = (d: ReportData, label: string) => d.table.find((r) => r.label === label)!;
+    expect(row(train, '×1 dense').iqm.point).toBe(17);
+    expect(row(evalData, '×1 dense').iqm.point).toBe(17 + EVAL_OFFSET);
+    expect(evalData.curves[0]!.points[0]!.value.point).toBeGreaterThan(EVAL_OFFSET);
+    expect(() => buildReport(sweepDir, { score: 'best' as never, png: false, out: join(root, 'x') })).toThrow(/Expected one of train, eval for --score/);
+  });
+
+  it('refuses --score train on runs written before finalTrainReturn existed, naming the run', () => {
+    const old = join(root, 'old');
+    writeFixtureSweep(old, { envs: ['g/a'], name: 'old' });
+    const summary = join(old, 'runs', 'g-a_w1_s0_seed0', 'summary.json');
+    writeFileSync(summary, JSON.stringify({ env: 'g/a', seed: 0, finalEvalReturn: 11 }));
+    expect(() => buildReport(old, { png: false })).toThrow(/finalTrainReturn in g-a_w1_s0_seed0\/summary\.json .*use --score eval/);
+    expect(buildReport(old, { score: 'eval', png: false, reps: 100, curveReps: 20 }).data.table.length).toBe(4);
+  });
+
+  it('normalises by a reference table: random = 0, reference = 1', () => {
+    const refs = join(root, 'refs.json');
+    writeFileSync(refs, JSON.stringify({ 'g/a': { random: 1, reference: 21 }, 'g/b': { random: 1, reference: 41, source: 'made up' } }));
+    const d = buildReport(sweepDir, { reference: refs, reps: 200, curveReps: 50, seed: 11, out: join(root, 'ref'), png: false }).data;
+    expect(d.normalization.kind).toBe('reference');
+    expect(d.normalization.sources).toEqual({ 'g/a': '--reference file', 'g/b': 'made up' });
+    // ×1 dense, g/a: 11, 12, 13 → 0.5, 0.55, 0.6; g/b: 21, 22, 23 → 0.5, 0.525, 0.55 → IQM of the middle four.
+    expect(d.table.find((r) => r.label === '×1 dense')!.iqm.point).toBeCloseTo((0.525 + 0.55 + 0.55 + 0.5) / 4, 12);
+  });
+
   it('aggregates curves across seeds and tasks at each evaluation', () => {
     const curve = data.curves.find((c) => c.label === '×1 dense')!;
     expect(curve.points.map((p) => p.frames)).toEqual([250, 500, 750, 1000]);
@@ -107,7 +139,7 @@ describe('prunerl report', () => {
 
   it('writes valid PNGs, SVGs and one self-contained HTML page', () => {
     const dir = join(sweepDir, 'report');
-    const names = ['learning_curves', 'iqm_vs_width', 'performance_profile', 'sparsity_schedule', 'dormant_neurons', 'task_g-a', 'task_g-b'];
+    const names = ['learning_curves', 'iqm_vs_width', 'performance_profile', 'sparsity_schedule', 'dormant_neurons', 'srank', 'task_g-a', 'task_g-b'];
     for (const name of names) {
       const svg = readFileSync(join(dir, `${name}.svg`), 'utf8');
       expect(svg).toMatch(/^<svg [^>]*width="640" height="400"/);
