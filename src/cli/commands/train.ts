@@ -103,10 +103,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--agent <name>', 'dqn or rainbow')
     .option('--preset <name>', `named settings: ${presetNames.join(', ')}`)
     .option('--net <name>', 'mlp, minatar, nature or impala (default: mlp for vectors, minatar for grids)')
-    .option('--width <n>', 'width multiplier (the paper: 1, 3, 5)')
+    .option('--width <n>', 'width multiplier (the paper: 1, 3, 5); multiplies conv channels, not the dense hidden layer (--set widthScales=all for both)')
     .option('--sparsity <s>', 'final sparsity in [0, 1); 0 trains dense (default 0.9)')
     .option('--schedule <name>', 'polynomial (gradual, the paper) or constant (one shot)')
-    .option('--distribution <name>', 'erk (default), uniform or global')
+    .option('--distribution <name>', 'erk (default; solved once at the final sparsity, each layer ramped by the schedule), uniform or global (L2-normalised scores; --set globalScores=raw for |w|)')
     .option('--frames <n>', 'env steps to train for')
     .option('--seed <n>', 'random seed')
     .option('--device <name>', 'cpu (default) or cuda')
@@ -115,6 +115,20 @@ export function registerTrainCommand(program: Command): void {
     .option('--set <key=value...>', 'any other config key, e.g. --set evalEvery=1000 batchSize=32 double=false')
     .option('--resume', 'continue the run in --out from its checkpoint')
     .option('--quiet', 'no progress output')
+    .addHelpText('after', `
+What the numbers mean (as the paper and its reference code define them):
+  width            multiplies convolution channels; the dense hidden layer keeps its size (MinAtar net 128,
+                   NatureCNN and Impala 512). widthScales=all scales it too (parameters then grow with width²).
+  targetUpdateFrames  env steps between target-network syncs (Dopamine and MinAtar count agent steps):
+                   dopamine-dqn / dopamine-rainbow 8000, minatar-dqn 1000.
+  pruning          sparsity follows s_F·(1 − (1 − t')³) over the updates from pruneStart to pruneEnd (20%–80%),
+                   masks every 1000 updates; ERK per-layer sparsities are solved once at s_F and scaled by the
+                   schedule's fraction.
+  metrics.jsonl    per evaluation: trainReturn (mean of training episodes since the last one), evalReturn (greedy),
+                   dormantFraction (τ = 0.1, conv channels and dense units of the hidden ReLU layers, and
+                   dormantPerLayer), srank (δ = 0.01, penultimate features, on ≥ 2048 replay states).
+  summary.json     finalTrainReturn: mean return of the training episodes ending in the last 10% of frames
+                   (the score Dopamine and the paper report; prunerl report uses it), and finalEvalReturn.`)
     .action(async (flags: TrainFlags) => {
       const fromFile = flags.config ? parsePartialConfig(readConfigFile(flags.config), `--config ${flags.config}`) : {};
       const fromFlags = flagsToConfig(flags);
