@@ -44,6 +44,48 @@ void throwType(const std::string& expected, const std::string& name, const Napi:
 }
 
 namespace {
+thread_local CallFrame* currentFrame = nullptr;
+}  // namespace
+
+CallFrame::CallFrame(napi_env env) : env_(env), outer_(currentFrame) { currentFrame = this; }
+CallFrame::~CallFrame() { currentFrame = outer_; }
+
+void CallFrame::hold(napi_value array, const void* data, size_t length, const std::string& name) {
+  held_.push_back(Held{array, data, length, name});
+}
+
+void CallFrame::recheck() const {
+  for (const Held& h : held_) {
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    size_t offset = 0;
+    const napi_status status = napi_get_typedarray_info(env_, h.array, &type, &length, &data, &buffer, &offset);
+    if (status != napi_ok || length != h.length || (length > 0 && data != h.data))
+      throw prunerl::TypeError("Expected " + h.name +
+                               " to stay attached during the call but received one whose buffer was detached, "
+                               "transferred or resized by a getter or Proxy trap");
+  }
+}
+
+Napi::Value readProperty(const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (currentFrame) currentFrame->recheck();
+  return v;
+}
+Napi::Value readProperty(const Napi::Object& o, uint32_t index) {
+  Napi::Value v = o.Get(index);
+  if (currentFrame) currentFrame->recheck();
+  return v;
+}
+bool isInstanceOf(const Napi::Object& o, const Napi::Function& cls) {
+  const bool is = o.InstanceOf(cls);
+  if (currentFrame) currentFrame->recheck();
+  return is;
+}
+
+namespace {
 template <typename T>
 Span<T> typedArg(const Napi::Value& v, const std::string& name, napi_typedarray_type type, const char* typeName) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) throwType(typeName, name, v);
@@ -53,7 +95,9 @@ Span<T> typedArg(const Napi::Value& v, const std::string& name, napi_typedarray_
   if (base == nullptr && arr.ElementLength() > 0)
     throw prunerl::TypeError("Expected a live " + std::string(typeName) + " for " + name +
                              " but received one whose buffer was detached (disposed)");
-  return Span<T>{reinterpret_cast<T*>(base + arr.ByteOffset()), static_cast<int64_t>(arr.ElementLength())};
+  T* data = reinterpret_cast<T*>(base + arr.ByteOffset());
+  if (currentFrame) currentFrame->hold(v, data, arr.ElementLength(), name);
+  return Span<T>{data, static_cast<int64_t>(arr.ElementLength())};
 }
 }  // namespace
 
@@ -110,22 +154,22 @@ Napi::Array arrayArg(const Napi::Value& v, const std::string& name) {
 }
 
 int64_t integerField(const Napi::Object& o, const std::string& name, const char* field, int64_t min, int64_t max) {
-  return integerArg(o.Get(field), name + "." + field, min, max);
+  return integerArg(readProperty(o, field), name + "." + field, min, max);
 }
 int64_t integerFieldOr(const Napi::Object& o, const std::string& name, const char* field, int64_t min, int64_t max,
                        int64_t fallback) {
-  Napi::Value v = o.Get(field);
+  Napi::Value v = readProperty(o, field);
   return v.IsUndefined() ? fallback : integerArg(v, name + "." + field, min, max);
 }
 double numberField(const Napi::Object& o, const std::string& name, const char* field) {
-  return numberArg(o.Get(field), name + "." + field);
+  return numberArg(readProperty(o, field), name + "." + field);
 }
 double numberFieldOr(const Napi::Object& o, const std::string& name, const char* field, double fallback) {
-  Napi::Value v = o.Get(field);
+  Napi::Value v = readProperty(o, field);
   return v.IsUndefined() ? fallback : numberArg(v, name + "." + field);
 }
 bool boolFieldOr(const Napi::Object& o, const std::string& name, const char* field, bool fallback) {
-  Napi::Value v = o.Get(field);
+  Napi::Value v = readProperty(o, field);
   return v.IsUndefined() ? fallback : boolArg(v, name + "." + field);
 }
 

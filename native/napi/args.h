@@ -18,6 +18,41 @@ std::string describe(const Napi::Value& v);
 
 [[noreturn]] void throwType(const std::string& expected, const std::string& name, const Napi::Value& got);
 
+// ---- User code in the middle of a call ----------------------------------------------------------------------
+// Reading a property of a JS object can run user code (a getter, a Proxy trap, Symbol.hasInstance) that detaches,
+// transfers or resizes a buffer whose pointer this call already holds, disposes a native object, or runs gc().
+// So every native entry point opens a CallFrame; float32Arg & co. register the typed arrays they read in it (their
+// handles live in the call's handle scope, which keeps them from being collected until the call returns), and every
+// property read goes through readProperty()/isInstanceOf(), which re-checks all registered buffers afterwards: a
+// buffer that changed under the call is a TypeError naming the argument, raised before any kernel runs.
+class CallFrame {
+ public:
+  explicit CallFrame(napi_env env);
+  ~CallFrame();
+  CallFrame(const CallFrame&) = delete;
+  CallFrame& operator=(const CallFrame&) = delete;
+
+  void hold(napi_value array, const void* data, size_t length, const std::string& name);
+  void recheck() const;  // throws prunerl::TypeError if a held buffer was detached, moved or resized
+
+ private:
+  struct Held {
+    napi_value array;
+    const void* data;
+    size_t length;
+    std::string name;
+  };
+  napi_env env_;
+  std::vector<Held> held_;
+  CallFrame* outer_;  // a getter may call into the addon again: frames nest
+};
+
+// o[key] / o[index], then the re-check above.
+Napi::Value readProperty(const Napi::Object& o, const char* key);
+Napi::Value readProperty(const Napi::Object& o, uint32_t index);
+// o instanceof cls (may run a Proxy trap or Symbol.hasInstance), then the re-check above.
+bool isInstanceOf(const Napi::Object& o, const Napi::Function& cls);
+
 template <typename T>
 struct Span {
   T* data = nullptr;
@@ -63,6 +98,7 @@ Napi::Value rethrowAsJs(Napi::Env env);  // call from a catch(...) block
 template <NativeFn F>
 Napi::Value guarded(const Napi::CallbackInfo& info) {
   try {
+    CallFrame frame(info.Env());
     return F(info);
   } catch (const Napi::Error&) {
     throw;

@@ -14,14 +14,13 @@
 
 #include "cuda/cuda_api.h"
 #include "napi/args.h"
+#include "napi/csr_arg.h"
 
 namespace prunerl::napi {
 namespace {
 
 constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
-// The type tag of linear_binding.cpp's CsrMatrix objects (the same two words; a tag compares by value).
-constexpr napi_type_tag kCsrTag = {0x7072756e65726c31ULL, 0x4373724d61747278ULL};
 
 std::string product(const char* names, int64_t a, int64_t b) {
   std::ostringstream s;
@@ -95,30 +94,13 @@ Napi::Value maskedMatmulJs(const Napi::CallbackInfo& info) {
 
 // ---- CSR ---------------------------------------------------------------------------------------------------------
 
-// A host copy of the CsrMatrix object behind argument `name` (made by toCsr), read through its public methods.
-CsrMatrix csrArg(const Napi::Value& v, const std::string& name) {
-  if (!v.IsObject() || !v.As<Napi::Object>().CheckTypeTag(&kCsrTag)) throwType("a CsrMatrix from toCsr", name, v);
-  Napi::Object o = v.As<Napi::Object>();
-  if (o.Get("disposed").ToBoolean().Value())
-    throw prunerl::TypeError("Expected a live CsrMatrix for " + name + " but received a disposed CsrMatrix");
-  const auto call = [&](const char* method) { return o.Get(method).As<Napi::Function>().Call(o, {}); };
-  CsrMatrix m;
-  m.rows = static_cast<int64_t>(o.Get("rows").As<Napi::Number>().Int64Value());
-  m.cols = static_cast<int64_t>(o.Get("cols").As<Napi::Number>().Int64Value());
-  const auto rowPtr = call("rowPtr").As<Napi::Int32Array>(), colIdx = call("colIdx").As<Napi::Int32Array>();
-  const auto values = call("values").As<Napi::Float32Array>();
-  m.rowPtr.assign(rowPtr.Data(), rowPtr.Data() + rowPtr.ElementLength());
-  m.colIdx.assign(colIdx.Data(), colIdx.Data() + colIdx.ElementLength());
-  m.values.assign(values.Data(), values.Data() + values.ElementLength());
-  return m;
-}
-
 int64_t batchArg(const Napi::Value& v) { return integerArg(v, "batch", 1, kMaxInt32); }
 
 // spmm(x, m, batch) -> y[batch, rows] = x·Wᵀ
 Napi::Value spmmJs(const Napi::CallbackInfo& info) {
   auto x = float32Arg(info[0], "x");
-  const CsrMatrix m = csrArg(info[1], "m");
+  const auto held = csrArg(info[1], "m");
+  const CsrMatrix& m = *held;
   const int64_t batch = batchArg(info[2]);
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
   auto y = newFloat32(info.Env(), checkedProduct({batch, m.rows}, "the output"));
@@ -129,7 +111,8 @@ Napi::Value spmmJs(const Napi::CallbackInfo& info) {
 // spmmInputGrad(dy, m, batch) -> dx[batch, cols] = dy·W
 Napi::Value spmmInputGradJs(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
-  const CsrMatrix m = csrArg(info[1], "m");
+  const auto held = csrArg(info[1], "m");
+  const CsrMatrix& m = *held;
   const int64_t batch = batchArg(info[2]);
   requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
   auto dx = newFloat32(info.Env(), checkedProduct({batch, m.cols}, "the output"));
@@ -141,7 +124,8 @@ Napi::Value spmmInputGradJs(const Napi::CallbackInfo& info) {
 Napi::Value sddmmJs(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
   auto x = float32Arg(info[1], "x");
-  const CsrMatrix m = csrArg(info[2], "m");
+  const auto held = csrArg(info[2], "m");
+  const CsrMatrix& m = *held;
   const int64_t batch = batchArg(info[3]);
   requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
@@ -166,7 +150,7 @@ double numberWhere(const Napi::Value& v, const std::string& name, const std::str
 
 template <typename Predicate>
 float floatField(const Napi::Object& o, const char* field, const std::string& allowed, Predicate ok) {
-  return static_cast<float>(numberWhere(o.Get(field), std::string("options.") + field, allowed, ok));
+  return static_cast<float>(numberWhere(readProperty(o, field), std::string("options.") + field, allowed, ok));
 }
 
 constexpr const char* kNonNegative = "a finite number >= 0";
@@ -248,8 +232,8 @@ Napi::Value rmspropStepJs(const Napi::CallbackInfo& info) {
   c.lr = floatField(o, "lr", kNonNegative, finiteNonNegative);
   c.alpha = floatField(o, "alpha", "a number in [0, 1]", [](double d) { return d >= 0.0 && d <= 1.0; });
   c.eps = floatField(o, "eps", kNonNegative, finiteNonNegative);
-  if (!o.Get("centered").IsBoolean()) throwType("a boolean", "options.centered", o.Get("centered"));
-  c.centered = o.Get("centered").As<Napi::Boolean>().Value();
+  if (!readProperty(o, "centered").IsBoolean()) throwType("a boolean", "options.centered", readProperty(o, "centered"));
+  c.centered = readProperty(o, "centered").As<Napi::Boolean>().Value();
   if (c.centered && !hasGradAvg) throwType("a Float32Array (options.centered is true)", "gradAvg", info[3]);
   std::vector<Written> out = {region(params, "params"), region(squareAvg, "squareAvg")};
   if (c.centered) out.push_back(region(gradAvg, "gradAvg"));
@@ -310,10 +294,10 @@ Napi::Value magnitudePruneJs(const Napi::CallbackInfo& info) {
     throw prunerl::RangeError("Expected masks to have " + std::to_string(weights.Length()) +
                               " entries (one per weight tensor) but received " + std::to_string(masks.Length()));
   std::vector<Span<float>> w;
-  for (uint32_t i = 0; i < weights.Length(); ++i) w.push_back(float32Arg(weights.Get(i), indexed("weights", i)));
+  for (uint32_t i = 0; i < weights.Length(); ++i) w.push_back(float32Arg(readProperty(weights, i), indexed("weights", i)));
   std::vector<PruneTarget> targets;
   for (uint32_t i = 0; i < masks.Length(); ++i) {
-    const Span<uint8_t> m = uint8Arg(masks.Get(i), indexed("masks", i));
+    const Span<uint8_t> m = uint8Arg(readProperty(masks, i), indexed("masks", i));
     requireLength(m.size, w[i].size, indexed("masks", i), indexed("weights", i) + ".length");
     targets.push_back({w[i].data, m.data, w[i].size});
   }
@@ -361,7 +345,7 @@ Napi::Value benchmarkJs(const Napi::CallbackInfo& info) {
   checkedProduct({q.m, q.n}, "options.m·options.n");
   q.sparsity = numberFieldOr(o, "options", "sparsity", 0.0);
   if (!(q.sparsity >= 0.0 && q.sparsity <= 1.0))
-    throw prunerl::RangeError("Expected a number in [0, 1] for options.sparsity but received " + describe(o.Get("sparsity")));
+    throw prunerl::RangeError("Expected a number in [0, 1] for options.sparsity but received " + describe(readProperty(o, "sparsity")));
   q.iterations = static_cast<int>(integerFieldOr(o, "options", "iterations", 1, 100000, 20));
   q.seed = static_cast<uint64_t>(integerFieldOr(o, "options", "seed", 0, kMaxSafeInteger, 1));
   const cuda::BenchResult r = cuda::benchmark(q);

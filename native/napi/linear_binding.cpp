@@ -13,6 +13,7 @@
 #include "cpu/gemm.h"
 #include "cpu/gemm_kernels.h"
 #include "napi/args.h"
+#include "napi/csr_arg.h"
 
 namespace prunerl::napi {
 namespace {
@@ -57,14 +58,15 @@ class CsrWrap : public Napi::ObjectWrap<CsrWrap> {
   }
   ~CsrWrap() override { release(Env()); }
 
-  // The live matrix behind argument `name`, or a TypeError naming it.
-  static CsrMatrix& unwrap(const Napi::Value& v, const std::string& name) {
+  // The live matrix behind argument `name`, or a TypeError naming it. The caller holds a share of it, so a
+  // dispose() from user code during the call cannot free it under a kernel.
+  static std::shared_ptr<const CsrMatrix> unwrap(const Napi::Value& v, const std::string& name) {
     if (!v.IsObject() || !v.As<Napi::Object>().CheckTypeTag(&kCsrTag))
       throwType("a CsrMatrix from toCsr", name, v);
     CsrWrap* self = Unwrap(v.As<Napi::Object>());
     if (!self->matrix_)
       throw prunerl::TypeError("Expected a live CsrMatrix for " + name + " but received a disposed CsrMatrix");
-    return *self->matrix_;
+    return self->matrix_;
   }
 
  private:
@@ -114,7 +116,7 @@ class CsrWrap : public Napi::ObjectWrap<CsrWrap> {
     return info.Env().Undefined();
   }
 
-  std::unique_ptr<CsrMatrix> matrix_;
+  std::shared_ptr<CsrMatrix> matrix_;
   int64_t rows_ = 0, cols_ = 0, nnz_ = 0, accountedBytes_ = 0;
 };
 
@@ -227,7 +229,8 @@ using SpmmFn = void (*)(const CsrMatrix&, const float*, int64_t, float*);
 template <SpmmFn Kernel>
 Napi::Value spmmJs(const Napi::CallbackInfo& info) {
   auto x = float32Arg(info[0], "x");
-  CsrMatrix& m = CsrWrap::unwrap(info[1], "m");
+  const auto held = CsrWrap::unwrap(info[1], "m");
+  const CsrMatrix& m = *held;
   const int64_t batch = batchArg(info[2]);
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
   auto y = newFloat32(info.Env(), checkedProduct({batch, m.rows}, "the output"));
@@ -239,7 +242,8 @@ Napi::Value spmmJs(const Napi::CallbackInfo& info) {
 template <SpmmFn Kernel>
 Napi::Value spmmInputGradJs(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
-  CsrMatrix& m = CsrWrap::unwrap(info[1], "m");
+  const auto held = CsrWrap::unwrap(info[1], "m");
+  const CsrMatrix& m = *held;
   const int64_t batch = batchArg(info[2]);
   requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
   auto dx = newFloat32(info.Env(), checkedProduct({batch, m.cols}, "the output"));
@@ -254,7 +258,8 @@ template <SddmmFn Kernel>
 Napi::Value sddmmJs(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
   auto x = float32Arg(info[1], "x");
-  CsrMatrix& m = CsrWrap::unwrap(info[2], "m");
+  const auto held = CsrWrap::unwrap(info[2], "m");
+  const CsrMatrix& m = *held;
   const int64_t batch = batchArg(info[3]);
   requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
@@ -270,7 +275,8 @@ template <SpmmBackwardFn Kernel>
 Napi::Value spmmBackwardJs(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
   auto x = float32Arg(info[1], "x");
-  CsrMatrix& m = CsrWrap::unwrap(info[2], "m");
+  const auto held = CsrWrap::unwrap(info[2], "m");
+  const CsrMatrix& m = *held;
   const int64_t batch = batchArg(info[3]);
   requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
@@ -284,6 +290,8 @@ Napi::Value spmmBackwardJs(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+std::shared_ptr<const CsrMatrix> csrArg(const Napi::Value& v, const std::string& name) { return CsrWrap::unwrap(v, name); }
 
 void registerLinear(Napi::Env env, Napi::Object exports) {
   exportFunction<gemmJs<gemm>>(env, exports, "gemm");

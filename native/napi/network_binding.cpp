@@ -11,10 +11,22 @@
 namespace prunerl::napi {
 namespace {
 
-LayerSpec parseLayer(const Napi::Value& v, const std::string& name) {
+// A spec comes from JS and may be hostile: a residual body that contains itself, or nesting deep enough to
+// overflow the native stack while parsing or building. Both limits are far beyond any network prunerl trains.
+constexpr int kMaxResidualDepth = 16;
+constexpr int64_t kMaxLayers = 4096;
+
+struct SpecBudget {
+  int64_t layers = 0;
+};
+
+LayerSpec parseLayer(const Napi::Value& v, const std::string& name, int depth, SpecBudget& budget) {
+  if (++budget.layers > kMaxLayers)
+    throw prunerl::RangeError("Expected at most " + std::to_string(kMaxLayers) +
+                              " layers in spec (residual bodies included) but received more at " + name);
   Napi::Object o = objectArg(v, name);
   LayerSpec s;
-  s.type = stringArg(o.Get("type"), name + ".type");
+  s.type = stringArg(readProperty(o, "type"), name + ".type");
   const int64_t big = 1 << 20;
   if (s.type == "linear") {
     s.out = integerField(o, name, "out", 1, big);
@@ -28,9 +40,13 @@ LayerSpec parseLayer(const Napi::Value& v, const std::string& name) {
     s.stride = integerFieldOr(o, name, "stride", 1, 64, s.kernel);
     s.padding = integerFieldOr(o, name, "padding", 0, 64, 0);
   } else if (s.type == "residual") {
-    Napi::Array body = arrayArg(o.Get("body"), name + ".body");
+    if (depth >= kMaxResidualDepth)
+      throw prunerl::RangeError("Expected residual blocks nested at most " + std::to_string(kMaxResidualDepth) +
+                                " deep in spec (a body that contains itself never ends) but received deeper nesting at " +
+                                name);
+    Napi::Array body = arrayArg(readProperty(o, "body"), name + ".body");
     for (uint32_t i = 0; i < body.Length(); ++i)
-      s.body.push_back(parseLayer(body.Get(i), name + ".body[" + std::to_string(i) + "]"));
+      s.body.push_back(parseLayer(readProperty(body, i), name + ".body[" + std::to_string(i) + "]", depth + 1, budget));
   } else if (s.type != "relu" && s.type != "flatten") {
     throw prunerl::RangeError("Expected one of linear, conv2d, relu, flatten, maxpool2d, residual for " + name +
                               ".type but received '" + s.type + "'");
@@ -40,10 +56,10 @@ LayerSpec parseLayer(const Napi::Value& v, const std::string& name) {
 
 ActShape parseInputShape(const Napi::Value& v) {
   Napi::Array a = arrayArg(v, "inputShape");
-  if (a.Length() == 1) return ActShape{1, 1, integerArg(a.Get(0u), "inputShape[0]", 1, 1LL << 28), false};
+  if (a.Length() == 1) return ActShape{1, 1, integerArg(readProperty(a, 0u), "inputShape[0]", 1, 1LL << 28), false};
   if (a.Length() == 3)
-    return ActShape{integerArg(a.Get(0u), "inputShape[0]", 1, 1 << 16), integerArg(a.Get(1u), "inputShape[1]", 1, 1 << 16),
-                    integerArg(a.Get(2u), "inputShape[2]", 1, 1 << 16), true};
+    return ActShape{integerArg(readProperty(a, 0u), "inputShape[0]", 1, 1 << 16), integerArg(readProperty(a, 1u), "inputShape[1]", 1, 1 << 16),
+                    integerArg(readProperty(a, 2u), "inputShape[2]", 1, 1 << 16), true};
   throw prunerl::RangeError("Expected inputShape to be [features] or [height, width, channels] but received " +
                             std::to_string(a.Length()) + " dimensions");
 }
@@ -122,12 +138,15 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   // new Network(spec, inputShape, seed)
   explicit NetworkWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NetworkWrap>(info) {
     try {
+      CallFrame frame(info.Env());
       Napi::Array specArr = arrayArg(info[0], "spec");
       std::vector<LayerSpec> spec;
-      for (uint32_t i = 0; i < specArr.Length(); ++i) spec.push_back(parseLayer(specArr.Get(i), "spec[" + std::to_string(i) + "]"));
+      SpecBudget budget;
+      for (uint32_t i = 0; i < specArr.Length(); ++i)
+        spec.push_back(parseLayer(readProperty(specArr, i), "spec[" + std::to_string(i) + "]", 0, budget));
       ActShape input = parseInputShape(info[1]);
       int64_t seed = integerArg(info[2], "seed", 0, (1LL << 53) - 1);
-      net_ = std::make_unique<Network>(spec, input, static_cast<uint64_t>(seed));
+      net_ = std::make_shared<Network>(spec, input, static_cast<uint64_t>(seed));
     } catch (const Napi::Error&) {
       throw;
     } catch (...) {
@@ -140,7 +159,11 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   template <Method M>
   Napi::Value guard(const Napi::CallbackInfo& info) {
     try {
-      if (!net_) throw prunerl::TypeError("Expected a live Network for this but received a disposed Network");
+      CallFrame frame(info.Env());
+      // A getter in the arguments may dispose() this network; `alive` keeps its memory until the call returns,
+      // and net() refuses to go on once that has happened.
+      const std::shared_ptr<Network> alive = net_;
+      net();
       return (this->*M)(info);
     } catch (const Napi::Error&) {
       throw;
@@ -149,7 +172,11 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     }
   }
 
-  Network& net() { return *net_; }
+  // The network, re-checked at every use: user code run while reading arguments may have disposed it.
+  Network& net() {
+    if (!net_) throw prunerl::TypeError("Expected a live Network for this but received a disposed Network");
+    return *net_;
+  }
   WeightLayer& layerArg(const Napi::Value& v) {
     return net().weightLayer(integerArg(v, "index", 0, static_cast<int64_t>(net().weightLayers().size()) - 1));
   }
@@ -191,7 +218,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
 
   Napi::Value setOptimizer(const Napi::CallbackInfo& info) {
     Napi::Object o = objectArg(info[0], "optimizer");
-    std::string type = stringArg(o.Get("type"), "optimizer.type");
+    std::string type = stringArg(readProperty(o, "type"), "optimizer.type");
     OptimizerSpec spec;
     auto positive = [&](const char* field, double fallback, bool required) {
       double v = required ? numberField(o, "optimizer", field) : numberFieldOr(o, "optimizer", field, fallback);
@@ -305,7 +332,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     Napi::Array a = arrayArg(info[0], "sparsities");
     std::vector<double> s;
     for (uint32_t i = 0; i < a.Length(); ++i) {
-      Napi::Value v = a.Get(i);
+      Napi::Value v = readProperty(a, i);
       s.push_back(v.IsNull() || v.IsUndefined() ? -1.0 : sparsityArg(v, "sparsities[" + std::to_string(i) + "]"));
     }
     return pruneResultToJs(info.Env(), net().pruneLayers(s));
@@ -317,7 +344,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     std::vector<int64_t> layers;
     const int64_t count = static_cast<int64_t>(net().weightLayers().size());
     for (uint32_t i = 0; i < a.Length(); ++i)
-      layers.push_back(integerArg(a.Get(i), "layers[" + std::to_string(i) + "]", 0, count - 1));
+      layers.push_back(integerArg(readProperty(a, i), "layers[" + std::to_string(i) + "]", 0, count - 1));
     return pruneResultToJs(info.Env(), net().pruneGlobal(s, layers));
   }
 
@@ -328,11 +355,15 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
 
   Napi::Value copyFrom(const Napi::CallbackInfo& info) {
     Napi::Value v = info[0];
-    if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(constructor.Value())) throwType("a Network", "other", v);
-    NetworkWrap* other = NetworkWrap::Unwrap(v.As<Napi::Object>());
-    if (!other->net_) throw prunerl::TypeError("Expected a live Network for other but received a disposed Network");
+    if (!v.IsObject() || !isInstanceOf(v.As<Napi::Object>(), constructor.Value())) throwType("a Network", "other", v);
+    // instanceof also accepts a Proxy or an Object.create(Network.prototype): only a real wrapped Network unwraps.
+    NetworkWrap* other = nullptr;
+    if (napi_unwrap(info.Env(), v, reinterpret_cast<void**>(&other)) != napi_ok || other == nullptr)
+      throwType("a Network", "other", v);
+    const std::shared_ptr<Network> source = other->net_;
+    if (!source) throw prunerl::TypeError("Expected a live Network for other but received a disposed Network");
     if (other == this) return info.Env().Undefined();
-    net().copyFrom(*other->net_);
+    net().copyFrom(*source);
     return info.Env().Undefined();
   }
 
@@ -358,10 +389,11 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   Napi::Value setOptimizerState(const Napi::CallbackInfo& info) {
     Napi::Object o = objectArg(info[0], "state");
     int64_t step = integerField(o, "state", "step", 0, (1LL << 53) - 1);
-    Napi::Array t = arrayArg(o.Get("tensors"), "state.tensors");
+    Napi::Array t = arrayArg(readProperty(o, "tensors"), "state.tensors");
     std::vector<std::vector<float>> tensors;
     for (uint32_t i = 0; i < t.Length(); ++i) {
-      Span<float> s = float32Arg(t.Get(i), "state.tensors[" + std::to_string(i) + "]");
+      Span<float> s = float32Arg(readProperty(t, i), "state.tensors[" + std::to_string(i) + "]");
+      requireFinite(s.data, s.size, "state.tensors[" + std::to_string(i) + "]");
       tensors.emplace_back(s.data, s.data + s.size);
     }
     net().setOptimizerState(step, tensors);
@@ -373,7 +405,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return info.Env().Undefined();
   }
 
-  std::unique_ptr<Network> net_;
+  std::shared_ptr<Network> net_;
   int64_t lastBatch_ = 0;  // forward() records it so backward() can check dOut's length first
 };
 

@@ -58,9 +58,9 @@ PruneCall pruneArgs(const Napi::CallbackInfo& info) {
                               " entries (one per weight tensor) but received " + std::to_string(masks.Length()));
   PruneCall call;
   std::vector<Span<float>> w;
-  for (uint32_t i = 0; i < weights.Length(); ++i) w.push_back(float32Arg(weights.Get(i), indexed("weights", i)));
+  for (uint32_t i = 0; i < weights.Length(); ++i) w.push_back(float32Arg(readProperty(weights, i), indexed("weights", i)));
   for (uint32_t i = 0; i < masks.Length(); ++i) {
-    const Span<uint8_t> m = uint8Arg(masks.Get(i), indexed("masks", i));
+    const Span<uint8_t> m = uint8Arg(readProperty(masks, i), indexed("masks", i));
     requireLength(m.size, w[i].size, indexed("masks", i), indexed("weights", i) + ".length");
     call.targets.push_back({w[i].data, m.data, w[i].size});
   }

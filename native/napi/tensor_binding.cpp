@@ -45,7 +45,7 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
     Napi::Array dims = arrayArg(info[1], "shape");
     int64_t size = 1;
     for (uint32_t i = 0; i < dims.Length(); ++i) {
-      int64_t d = integerArg(dims.Get(i), "shape[" + std::to_string(i) + "]", 0, 1LL << 31);
+      int64_t d = integerArg(readProperty(dims, i), "shape[" + std::to_string(i) + "]", 0, 1LL << 31);
       shape_.push_back(d);
       size = checkedProduct({size, d}, "a tensor");
     }

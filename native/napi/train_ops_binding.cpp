@@ -38,7 +38,7 @@ double numberWhere(const Napi::Value& v, const std::string& name, const std::str
 // options.<field> as the float the kernels compute with.
 template <typename Predicate>
 float floatField(const Napi::Object& options, const char* field, const std::string& allowed, Predicate ok) {
-  return static_cast<float>(numberWhere(options.Get(field), std::string("options.") + field, allowed, ok));
+  return static_cast<float>(numberWhere(readProperty(options, field), std::string("options.") + field, allowed, ok));
 }
 
 constexpr const char* kNonNegative = "a finite number >= 0";
@@ -257,8 +257,8 @@ RmspropCall rmspropArgs(const Napi::CallbackInfo& info) {
   call.config.lr = floatField(o, "lr", kNonNegative, finiteNonNegative);
   call.config.alpha = floatField(o, "alpha", "a number in [0, 1]", [](double d) { return d >= 0.0 && d <= 1.0; });
   call.config.eps = floatField(o, "eps", kNonNegative, finiteNonNegative);
-  if (!o.Get("centered").IsBoolean()) throwType("a boolean", "options.centered", o.Get("centered"));
-  call.config.centered = o.Get("centered").As<Napi::Boolean>().Value();
+  if (!readProperty(o, "centered").IsBoolean()) throwType("a boolean", "options.centered", readProperty(o, "centered"));
+  call.config.centered = readProperty(o, "centered").As<Napi::Boolean>().Value();
   if (call.config.centered && !hasGradAvg) throwType("a Float32Array (options.centered is true)", "gradAvg", info[3]);
   std::vector<Written> out = {written(call.params, "params"), written(call.squareAvg, "squareAvg")};
   // Without centering gradAvg is neither read nor written.

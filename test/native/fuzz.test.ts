@@ -3,6 +3,9 @@
 // same on disposed objects, called with random bad arguments: wrong types, wrong lengths, NaN, negative and huge
 // sizes, disposed objects, wrong mask dtypes. Each call must return or throw a one-line TypeError/RangeError;
 // anything else (a plain Error, a crash of the test process) fails, except "no CUDA device" or "built without CUDA" from cuda.* calls. Replay a failure with PRUNERL_TEST_SEED.
+import { types } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { native } from '../../src/native.js';
 import { rng, testSeed, type Rng } from '../helpers/random.js';
@@ -34,6 +37,27 @@ function disposed<T extends { dispose(): void }>(make: () => T): T {
   return o;
 }
 
+// gc() in this process, so hostile getters can collect in the middle of a native call.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+const isProxy = (v: unknown) => types.isProxy(v);
+
+/** Hostile values: user code (getters, Proxy traps) that runs while the addon reads its arguments. */
+function hostileValues(): unknown[] {
+  const detached = new Float32Array(6);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  const cyclic: unknown[] = [1];
+  cyclic.push(cyclic);
+  const selfResidual: Record<string, unknown> = { type: 'residual', body: [] };
+  (selfResidual.body as unknown[]).push(selfResidual);
+  const gcEverywhere = new Proxy({ batch: 2, inFeatures: 3, outFeatures: 2, m: 2, n: 2, k: 3, type: 'adam', lr: 0.1 }, {
+    get(target, key) { collect(); return (target as Record<string | symbol, unknown>)[key]; },
+  });
+  const throwing = new Proxy({}, { get() { throw new TypeError('Expected nothing from this hostile Proxy'); } });
+  const shrinking = new ArrayBuffer(24, { maxByteLength: 48 } as never);
+  return [detached, cyclic, [selfResidual], gcEverywhere, throwing, new Float32Array(shrinking), [gcEverywhere]];
+}
+
 /** Bad (or at least suspicious) values of every kind the boundary sees. */
 function badValues(): unknown[] {
   const obj = (fields: Record<string, unknown>) => fields;
@@ -52,6 +76,7 @@ function badValues(): unknown[] {
     [{ type: 'linear', out: -1 }], [{ type: 'conv2d', out: 1, kernel: 99 }], [{ type: 'residual', body: 'x' }],
     [{ type: 'linear', out: 1e10 }], [{ type: 'mystery' }],
     liveTensor(), disposed(liveTensor), liveCsr(), disposed(liveCsr), disposed(liveNetwork),
+    ...hostileValues(),
   ];
 }
 
@@ -80,6 +105,7 @@ function randomArgs(r: Rng, pool: unknown[]): unknown[] {
 function describeArgs(args: unknown[]): string {
   return args
     .map((a) => {
+      if (isProxy(a)) return 'Proxy';
       if (ArrayBuffer.isView(a)) return `${a.constructor.name}(${(a as Uint8Array).length ?? ''})`;
       if (typeof a === 'bigint') return `${a}n`;
       if (typeof a === 'symbol' || typeof a === 'function') return typeof a;
