@@ -68,6 +68,15 @@ function readMetrics(path: string): MetricsRow[] {
   return [...byFrames.values()].sort((a, b) => a.frames - b.frames);
 }
 
+/** Parses a run's JSON file; an empty or corrupt one is an error naming that file, not a bare SyntaxError. */
+function readJsonNamingFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`Expected JSON in ${path} but it is unreadable (${(err as Error).message.slice(0, 120)}); delete it or rerun that run`);
+  }
+}
+
 export function configurationLabel(values: RunConfig): string {
   return canonicalKeyOrder(Object.keys(values))
     .map((k) => {
@@ -100,9 +109,9 @@ export function loadSweepResults(sweepDirs: string | readonly string[], name?: s
       seen.set(id, sweepDir);
       const dir = runDirOf(sweepDir, id);
       const configPath = join(dir, 'config.json');
-      const config = (existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : { ...manifest.base, ...point }) as RunConfig;
+      const config = (existsSync(configPath) ? readJsonNamingFile(configPath) : { ...manifest.base, ...point }) as RunConfig;
       const summaryPath = join(dir, 'summary.json');
-      const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : null;
+      const summary = existsSync(summaryPath) ? (readJsonNamingFile(summaryPath) as RunSummary) : null;
       if (!summary) {
         unfinished.push(id);
         continue;

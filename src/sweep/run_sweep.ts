@@ -1,6 +1,8 @@
 // A sweep from its file to its results: expand the grid, lay out the folder, check every run's options up front
 // (a typo in a grid key should fail now, not in the sixtieth run), then train locally or through the queue.
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { acquireDirLock } from '../train/dir_lock.js';
 import { expandGrid, type PlannedRun } from './grid.js';
 import { runLocalPool } from './local_pool.js';
 import { runQueuedSweep } from './queue_sweep.js';
@@ -55,6 +57,17 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
   const spec = loadSweepSpec(file);
   const runs = planSweep(spec, env);
   const sweepDir = resolve(options.out ?? `sweeps/${spec.name}`);
+  mkdirSync(sweepDir, { recursive: true });
+  const lock = acquireDirLock(sweepDir, 'sweep');
+  try {
+    return await runSweepLocked(spec, runs, sweepDir, options, env);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The sweep itself, once this process holds the sweep directory's lock. */
+async function runSweepLocked(spec: SweepSpec, runs: PlannedRun[], sweepDir: string, options: SweepOptions, env: NodeJS.ProcessEnv): Promise<SweepResult> {
   prepareSweepDir(sweepDir, spec, runs);
   const progress = new SweepProgress(runs.map((r) => ({ id: r.id, totalFrames: plannedFrames(r) })), { silent: options.quiet });
   const outcome = options.queue

@@ -4,7 +4,8 @@
 //   <sweep-dir>/runs/<id>/metrics.jsonl, metrics.csv, checkpoint.prl, summary.json   written by the trainer
 //   <sweep-dir>/runs/<id>/train.log   the trainer's stdout and stderr
 // A run is finished iff summary.json exists; it resumes iff checkpoint.prl exists.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeTextFileAtomic } from '../export/atomic_file.js';
 import { dirname, join } from 'node:path';
 import { stableJson, type PlannedRun } from './grid.js';
 import type { SweepSpec } from './sweep_spec.js';
@@ -28,15 +29,7 @@ export function runDirOf(sweepDir: string, id: string): string {
 /** Written to a temp file, fsynced and renamed, so a reader never sees half a file (nothing is lost). */
 export function writeFileAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  writeTextFileAtomic(path, text);
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
@@ -57,7 +50,12 @@ export function runState(runDir: string): RunState {
 export function writeRunConfig(runDir: string, run: PlannedRun): void {
   const path = join(runDir, 'config.json');
   if (existsSync(path)) {
-    const existing = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    let existing: Record<string, unknown>;
+    try {
+      existing = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new Error(`Expected ${path} to hold run ${run.id}'s config as JSON but it is unreadable (${(err as Error).message.slice(0, 120)}); delete it to start that run afresh`);
+    }
     for (const [key, value] of Object.entries(run.config)) {
       if (stableJson(existing[key]) !== stableJson(value)) {
         // Resuming a run under other options would mix two experiments in one folder.

@@ -5,7 +5,7 @@ import type { Network } from '../nn/network.js';
 import type { RandomState } from '../random/random.js';
 import type { ReplayState, PendingStreamState } from '../agents/replay/replay_buffer.js';
 import { readArchive, writeArchive } from './archive.js';
-import type { TrainConfig } from './train_config.js';
+import { parsePartialConfig, resolveConfig, type TrainConfig } from './train_config.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.prl';
 
@@ -105,21 +105,52 @@ export function saveCheckpoint(path: string, c: CheckpointContents): void {
   writeArchive(path, header, tensors);
 }
 
+const loopCounters = ['frames', 'updates', 'episodes', 'metricsRows', 'evaluations'] as const;
+
+/**
+ * Checks a checkpoint's header as a fresh run's config is checked (the same schema and cross-checks) and its
+ * counters, so an edited or forged header is refused by name instead of steering a resumed run.
+ */
+function checkHeader(header: CheckpointHeader, path: string): CheckpointHeader {
+  if (header.kind !== 'checkpoint') throw new Error(`Expected a checkpoint in ${path} but it holds a '${header.kind}'`);
+  let config: TrainConfig;
+  try {
+    config = resolveConfig(parsePartialConfig(header.config, 'config'));
+  } catch (err) {
+    throw new Error(`Expected a valid config in checkpoint ${path} but ${(err as Error).message}`);
+  }
+  const loop = header.loop as unknown as Record<string, unknown> | undefined;
+  if (typeof loop !== 'object' || loop === null) throw new Error(`Expected loop state in checkpoint ${path} but it has none`);
+  for (const key of loopCounters) {
+    if (!Number.isSafeInteger(loop[key]) || (loop[key] as number) < 0) {
+      throw new Error(`Expected loop.${key} in checkpoint ${path} to be an integer ≥ 0 but it is ${JSON.stringify(loop[key])?.slice(0, 40)}`);
+    }
+  }
+  if ((loop.frames as number) > config.frames) throw new Error(`Expected loop.frames in checkpoint ${path} to be ≤ config.frames (${config.frames}) but it is ${String(loop.frames)}`);
+  if (!Number.isSafeInteger(header.optimizerTensors) || header.optimizerTensors < 0 || !Array.isArray(header.pendingStreams)) {
+    throw new Error(`Expected optimizer and replay stream counts in checkpoint ${path} but they are missing or invalid`);
+  }
+  return { ...header, config };
+}
+
 /** Reads a checkpoint's config and loop state only (to rebuild the run before restoring the rest). */
 export function readCheckpointHeader(path: string): { config: TrainConfig; loop: LoopState } {
-  const { header } = readArchive<CheckpointHeader>(path);
-  if (header.kind !== 'checkpoint') throw new Error(`Expected a checkpoint in ${path} but it holds a '${header.kind}'`);
+  const header = checkHeader(readArchive<CheckpointHeader>(path).header, path);
   return { config: header.config, loop: header.loop };
 }
 
 /** Restores networks and optimizer state in place; returns the replay state, loop state and current obs. */
 export function loadCheckpoint(path: string, online: Network, target: Network): Omit<CheckpointContents, 'online' | 'target'> {
-  const { header, tensors } = readArchive<CheckpointHeader>(path);
-  if (header.kind !== 'checkpoint') throw new Error(`Expected a checkpoint in ${path} but it holds a '${header.kind}'`);
+  const archive = readArchive<CheckpointHeader>(path);
+  const header = checkHeader(archive.header, path), tensors = archive.tensors;
   getNetwork(tensors, 'online', online, path);
   getNetwork(tensors, 'target', target, path);
   const opt: Float32Array[] = [];
-  for (let i = 0; i < header.optimizerTensors; i++) opt.push(tensors.get(`opt${i}`) as Float32Array);
+  for (let i = 0; i < header.optimizerTensors; i++) {
+    const t = tensors.get(`opt${i}`);
+    if (!(t instanceof Float32Array)) throw new Error(`Expected optimizer tensor ${i} in ${path} but it is missing: the checkpoint does not match this network`);
+    opt.push(t);
+  }
   online.setOptimizerState({ step: header.optimizerStep, tensors: opt });
   const pending: PendingStreamState[] = header.pendingStreams.map((stream, i) => ({
     stream,

@@ -1,6 +1,7 @@
 // Per-evaluation metrics, appended to <run>/metrics.jsonl and <run>/metrics.csv. On resume both files are cut back
 // to the rows the checkpoint knew about, so a run killed between a metrics line and its checkpoint never repeats one.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeTextFileAtomic } from '../export/atomic_file.js';
 import { join } from 'node:path';
 
 export interface MetricsRow {
@@ -47,9 +48,10 @@ export class MetricsLog {
     const lines = existsSync(this.jsonlPath) ? readFileSync(this.jsonlPath, 'utf8').split('\n').filter((l) => l.length > 0) : [];
     const kept = lines.slice(0, keepRows);
     this.#rows = kept.length;
-    writeFileSync(this.jsonlPath, kept.map((l) => l + '\n').join(''));
+    // Rebuilt atomically (never truncate-then-write): a kill here leaves the old log, which the next resume cuts again.
+    writeTextFileAtomic(this.jsonlPath, kept.map((l) => l + '\n').join(''));
     const header = csvColumns.join(',') + '\n';
-    writeFileSync(this.csvPath, header + kept.map((l) => this.#csvLine(JSON.parse(l) as MetricsRow)).join(''));
+    writeTextFileAtomic(this.csvPath, header + kept.map((l) => this.#csvLine(JSON.parse(l) as MetricsRow)).join(''));
   }
 
   get rows(): number {

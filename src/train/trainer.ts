@@ -2,7 +2,9 @@
 // evaluate every `evalEvery` frames, checkpoint every `checkpointEvery` updates. Deterministic on the CPU: one
 // seeded generator drives exploration, replay sampling and the env's episode seeds, and nothing reads the clock
 // except the two throughput columns of the metrics.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeTextFileAtomic } from '../export/atomic_file.js';
+import { acquireDirLock } from './dir_lock.js';
 import { join } from 'node:path';
 import { Random } from '../random/random.js';
 import type { Env, Observation } from '../envs/env.js';
@@ -100,8 +102,18 @@ function freshLoop(seed: number): LoopState {
 }
 
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+  mkdirSync(options.out, { recursive: true });
+  const lock = acquireDirLock(options.out, 'train');
+  try {
+    return await trainLocked(config, options);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The run itself, once this process holds the run directory's lock. */
+async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   const out = options.out;
-  mkdirSync(out, { recursive: true });
   const checkpointPath = join(out, CHECKPOINT_FILE);
   if (options.resume) {
     if (!existsSync(checkpointPath)) throw new Error(`Expected a checkpoint to resume from at ${checkpointPath} but there is none`);
@@ -111,7 +123,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     // The CUDA kernels exist (native/cuda) but the device-resident Network does not yet: say so, train on the CPU.
     (options.warn ?? console.warn)("prunerl: a CUDA device is present, but training on it is not implemented yet; training on the CPU");
   }
-  writeFileSync(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  writeTextFileAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const parts = await setupRun(config);
   const { agent, replay, env, evalEnv, pruner } = parts;
   const c = config;
@@ -263,7 +275,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     updatesPerSecond: totalSeconds > 0 ? totalUpdatesTimed / totalSeconds : 0,
     envStepsPerSecond: totalSeconds > 0 ? totalFramesTimed / totalSeconds : 0,
   };
-  writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeTextFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   agent.dispose();
   env.close?.();
   evalEnv.close?.();
