@@ -47,7 +47,9 @@ cuda_tests=$(ls test/native/cuda*.test.ts test/cuda/*.test.ts 2>/dev/null | tr '
 step cuda-tests 60 $vitest run $cuda_tests
 sanitize="compute-sanitizer --target-processes all --error-exitcode 9 --print-limit 20"
 step memcheck 100 $sanitize --tool memcheck $vitest run $cuda_tests
-step racecheck 70 $sanitize --tool racecheck $vitest run $cuda_tests -t 'magnitudePrune|kthSmallestAbs|spmm|sddmm|huber'
+# racecheck is slow (the radix-select tests alone took 88 s on an H200): only the kernels built on shared-memory
+# histograms and scans, where a missing __syncthreads would hide.
+step racecheck 120 $sanitize --tool racecheck $vitest run $cuda_tests -t 'magnitudePrune|kthSmallestAbs'
 step bench-kernels 100 node bench/run.js cuda
 step torch-peers 80 python3 bench/cuda_peers.py "$logs/torch-peers.json"
 
