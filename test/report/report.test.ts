@@ -169,3 +169,20 @@ describe('prunerl report', () => {
     expect(json.table).toEqual(data.table);
   });
 });
+
+describe('MinAtar reference scores', () => {
+  it('normalise MinAtar runs by default: a random policy scores 0 and the reference DQN 1', async () => {
+    const { MINATAR_REFERENCES } = await import('../../src/report/minatar_references.js');
+    const { defaultNormalization, makeNormalizer } = await import('../../src/report/normalize.js');
+    const { scoreSource } = await import('../../src/report/score.js');
+    const tasks = Object.keys(MINATAR_REFERENCES);
+    expect(tasks.sort()).toEqual(['minatar/asterix', 'minatar/breakout', 'minatar/freeway', 'minatar/seaquest', 'minatar/space_invaders']);
+    expect(defaultNormalization(tasks, {})).toBe('reference');
+    expect(defaultNormalization([...tasks, 'CartPole-v1'], {})).toBe('none');
+    const norm = makeNormalizer('reference', { name: 'x', tasks, configurations: [], unfinished: [] }, scoreSource('train'));
+    expect(norm.apply('minatar/breakout', 0.51)).toBe(0);
+    expect(norm.apply('minatar/breakout', 10)).toBeCloseTo(1, 12);
+    expect(norm.apply('minatar/space_invaders', 2.82 + (43 - 2.82) / 2)).toBeCloseTo(0.5, 12);
+    expect(norm.sources!['minatar/freeway']).toMatch(/learning_curves\.gif/);
+  });
+});
