@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { connectRedis, queueName, resultFiles, resultKey, type RunJobData, type RunResult } from './queue.js';
 import { lastLogLine } from './run_outcome.js';
+import { checkRunJob } from './run_job.js';
 import { runState, writeRunConfig } from './sweep_dir.js';
 import { framesReached } from './sweep_progress.js';
 import { startTrain } from './train_process.js';
@@ -65,13 +66,20 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const stopping = new Set<() => void>();
 
   const processRun = async (job: Job<RunJobData>, token?: string, signal?: AbortSignal): Promise<{ runId: string; recorded: boolean }> => {
-    const { sweep, runId, config } = job.data;
+    let checked: ReturnType<typeof checkRunJob>;
+    try {
+      checked = checkRunJob(job.data, workDir, { checkConfig: !env.PRUNERL_TRAIN_COMMAND });
+    } catch (err) {
+      // Retrying cannot fix a malformed job: fail it now, with the reason, having written nothing.
+      throw new UnrecoverableError((err as Error).message);
+    }
+    const { runId, config } = checked.job;
     const key = resultKey(job.id!);
     if (await results.exists(key)) {
       log(`${runId}: already finished elsewhere, not run again`);
       return { runId, recorded: false };
     }
-    const dir = join(workDir, sweep, runId);
+    const dir = checked.dir;
     writeRunConfig(dir, { id: runId, config, point: {} });
     if (runState(dir) !== 'finished') {
       const resume = runState(dir) === 'resumable';

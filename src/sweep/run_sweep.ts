@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { acquireDirLock } from '../train/dir_lock.js';
+import { checkRunId } from './run_job.js';
 import { expandGrid, type PlannedRun } from './grid.js';
 import { runLocalPool } from './local_pool.js';
 import { runQueuedSweep } from './queue_sweep.js';
@@ -47,6 +48,7 @@ function plannedFrames(run: PlannedRun): number {
 
 export function planSweep(spec: SweepSpec, env: NodeJS.ProcessEnv): PlannedRun[] {
   const runs = expandGrid(spec);
+  for (const run of runs) checkRunId(run.id, `sweep ${spec.name}`);
   // Another trainer (PRUNERL_TRAIN_COMMAND) may take other options; only prunerl's own are checked here.
   if (!env.PRUNERL_TRAIN_COMMAND) for (const run of runs) parsePartialConfig(run.config, `options of run ${run.id}`);
   return runs;

@@ -3,6 +3,7 @@
 // they are passed through unchanged, so the trainer's own validation is the one source of truth for them.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { refuseUnsafeKeys } from '../config_keys.js';
 
 /** JSON values only: a run's config must survive the trip through config.json and Redis unchanged. */
 const jsonValue: z.ZodType<unknown> = z.lazy(() =>
@@ -28,6 +29,7 @@ function firstIssue(error: z.ZodError): string {
 
 /** Checks a parsed sweep object; `source` names it in the one-line error. */
 export function parseSweepSpec(value: unknown, source: string): SweepSpec {
+  refuseUnsafeKeys(value, `sweep file ${source}`);
   const result = sweepSpecSchema.safeParse(value);
   if (!result.success) throw new RangeError(`Invalid sweep file ${source}: ${firstIssue(result.error)}`);
   const spec = result.data;

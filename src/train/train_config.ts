@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { architectureNames } from '../nn/architectures.js';
 import { sparsityDistributions } from '../prune/distribution.js';
 import { presetFor, presetNames, rainbowDefaults, type PresetName } from './presets.js';
+import { refuseUnsafeKeys } from '../config_keys.js';
 
 const optimizerSchema = z.strictObject({
   type: z.enum(['adam', 'rmsprop', 'sgd']),
@@ -123,6 +124,7 @@ function refuseRenamedKeys(value: unknown, source: string): void {
 
 /** Parses a partial config from a file or flags, naming the source in errors. */
 export function parsePartialConfig(value: unknown, source: string): TrainConfigInput {
+  refuseUnsafeKeys(value, source);
   refuseRenamedKeys(value, source);
   const result = trainConfigSchema.partial().safeParse(value);
   if (!result.success) throw new RangeError(`Invalid ${source}: ${describeZodError(result.error, 'config')}`);

@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { parsePartialConfig, resolveConfig, type TrainConfigInput } from '../../train/train_config.js';
 import { train, type TrainProgress } from '../../train/trainer.js';
 import { presetNames } from '../../train/presets.js';
+import { clip, refuseUnsafeKeys } from '../../config_keys.js';
 
 interface TrainFlags {
   env?: string; agent?: string; preset?: string; net?: string; width?: string; sparsity?: string;
@@ -14,11 +15,15 @@ interface TrainFlags {
   resume?: boolean; quiet?: boolean; device?: string; set?: string[];
 }
 
+/** Decimal numbers only: Number() would also take '0x10', '0b1', ' 12 ' and 'Infinity'. */
+const decimalNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new RangeError(`Expected a number for --${name} but received '${value}'`);
-  return n;
+  if (!decimalNumber.test(value) || !Number.isFinite(Number(value))) {
+    throw new RangeError(`Expected a decimal number for --${name} but received '${clip(value)}'`);
+  }
+  return Number(value);
 }
 
 function readConfigFile(path: string): unknown {
@@ -40,24 +45,40 @@ function setPairs(pairs: string[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new RangeError(`Expected key=value for --set but received '${pair}'`);
+    if (eq <= 0) throw new RangeError(`Expected key=value for --set but received '${clip(pair)}'`);
     const key = pair.slice(0, eq), raw = pair.slice(eq + 1);
+    let value: unknown;
     try {
-      out[key] = JSON.parse(raw);
+      value = JSON.parse(raw);
     } catch {
-      out[key] = raw;
+      value = raw;
     }
+    // defineProperty, not assignment: `out.__proto__ = …` would set the prototype and the key would vanish.
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
+  refuseUnsafeKeys(out, '--set');
   return out;
 }
 
+/** The flags that change what a run is; --resume continues the run its checkpoint describes, so it refuses them. */
+const runFlags = ['env', 'agent', 'preset', 'net', 'width', 'sparsity', 'schedule', 'distribution', 'frames', 'seed', 'device', 'config', 'set'] as const;
+
+function refuseRunFlagsWithResume(f: TrainFlags): void {
+  if (!f.resume) return;
+  const given = runFlags.filter((name) => f[name] !== undefined);
+  if (given.length > 0) {
+    throw new RangeError(`Expected no run-changing flags with --resume (the run continues as its checkpoint says) but received ${given.map((g) => `--${g}`).join(', ')}; allowed with --resume: --out, --quiet`);
+  }
+}
+
 function flagsToConfig(f: TrainFlags): TrainConfigInput {
-  return parsePartialConfig(Object.fromEntries(Object.entries({
-    ...setPairs(f.set),
+  // Flags that were not given must not hide a --set of the same key, so undefined ones are dropped first.
+  const given = Object.fromEntries(Object.entries({
     env: f.env, agent: f.agent, preset: f.preset, net: f.net, width: number(f.width, 'width'),
     sparsity: number(f.sparsity, 'sparsity'), schedule: f.schedule, distribution: f.distribution,
     frames: number(f.frames, 'frames'), seed: number(f.seed, 'seed'), device: f.device,
-  }).filter(([, v]) => v !== undefined)), 'command-line flags');
+  }).filter(([, v]) => v !== undefined));
+  return parsePartialConfig({ ...setPairs(f.set), ...given }, 'command-line flags');
 }
 
 function defaultOut(c: { env: string; agent: string; width: number; sparsity: number; seed: number }): string {
@@ -130,6 +151,7 @@ What the numbers mean (as the paper and its reference code define them):
   summary.json     finalTrainReturn: mean return of the training episodes ending in the last 10% of frames
                    (the score Dopamine and the paper report; prunerl report uses it), and finalEvalReturn.`)
     .action(async (flags: TrainFlags) => {
+      refuseRunFlagsWithResume(flags);
       const fromFile = flags.config ? parsePartialConfig(readConfigFile(flags.config), `--config ${flags.config}`) : {};
       const fromFlags = flagsToConfig(flags);
       const config = resolveConfig(fromFile, fromFlags);
