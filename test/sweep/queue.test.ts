@@ -11,7 +11,7 @@ import { expandGrid } from '../../src/sweep/grid.js';
 import { jobIdFor, resultKey, type RunResult } from '../../src/sweep/queue.js';
 import { runSweep } from '../../src/sweep/run_sweep.js';
 import { parseSweepSpec } from '../../src/sweep/sweep_spec.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
+import { redisSkipReason, startRedisServer, type RedisServer } from '../helpers/redis_server.js';
 import { repoRoot, transpileSrc } from '../helpers/transpiled_src.js';
 
 const fake = join(repoRoot, 'test', 'fixtures', 'fake_trainer.mjs');
@@ -24,6 +24,10 @@ const workers: ChildProcess[] = [];
 let workerB: ReturnType<typeof startWorker> | undefined;
 
 beforeAll(async () => {
+  if (redisSkipReason) {
+    console.warn(`queue tests skipped: ${redisSkipReason}`);
+    return;
+  }
   [redis, compiled] = await Promise.all([startRedisServer(), Promise.resolve(transpileSrc(['cli/commands/worker.ts']))]);
 });
 afterAll(async () => {
@@ -76,7 +80,8 @@ describe('queued sweep', () => {
     );
   });
 
-  it('runs every run exactly once through two workers, one killed mid-run', async () => {
+  it('runs every run exactly once through two workers, one killed mid-run', async (ctx) => {
+    ctx.skip(redisSkipReason !== undefined, redisSkipReason);
     const t0 = performance.now();
     const spec = { name: 'q', base: { frames: 500, agent: 'dqn', fakeEvals: 4, fakeEvalMs: 150 }, grid: { env: ['fake/a', 'fake/b'], seed: [0, 1] } };
     const file = join(root, 'q.json');
@@ -142,7 +147,8 @@ describe('queued sweep', () => {
     workerB = b;
   });
 
-  it('retries a failed run on the queue, reports one that fails every attempt, and can enqueue without waiting', async () => {
+  it('retries a failed run on the queue, reports one that fails every attempt, and can enqueue without waiting', async (ctx) => {
+    ctx.skip(redisSkipReason !== undefined, redisSkipReason);
     expect(workerB, 'needs the worker left by the test before').toBeDefined();
     const file = join(root, 'r.json');
     writeFileSync(file, JSON.stringify({ name: 'r', base: { frames: 100, fakeEvals: 1, fakeEvalMs: 10, fakeFailOnce: true }, grid: { env: ['fake/a'] } }));
@@ -163,7 +169,8 @@ describe('queued sweep', () => {
     }
   });
 
-  it('puts a run back in the queue when its worker is stopped, and another worker resumes it from the checkpoint', async () => {
+  it('puts a run back in the queue when its worker is stopped, and another worker resumes it from the checkpoint', async (ctx) => {
+    ctx.skip(redisSkipReason !== undefined, redisSkipReason);
     const file = join(root, 'g.json');
     writeFileSync(file, JSON.stringify({ name: 'g', base: { frames: 600, fakeEvals: 6, fakeEvalMs: 150 }, grid: { env: ['fake/a'] } }));
     const shared = join(root, 'work-shared');
