@@ -54,3 +54,21 @@ export function expectLength(array: ArrayLike<number>, expected: number, name: s
     throw new RangeError(`Expected ${name} to have ${expected} elements (${why}) but received ${array.length}`);
   }
 }
+
+/** Refuses NaN and ±Infinity, naming the first one's index; returns the array. */
+export function expectFinite(array: Float32Array, name: string): Float32Array {
+  for (let i = 0; i < array.length; i++) {
+    const v = array[i]!;
+    // v - v is 0 for finite v and NaN for NaN and ±Infinity: one comparison per element in the common case.
+    if (v - v !== 0) throw new RangeError(`Expected finite numbers for ${name} but received ${v} at ${name}[${i}]`);
+  }
+  return array;
+}
+
+/** Refuses mask values other than 0 (pruned) and 1 (kept). */
+export function expectZeroOne(array: Uint8Array, name: string): Uint8Array {
+  for (let i = 0; i < array.length; i++) {
+    if (array[i]! > 1) throw new RangeError(`Expected only 0 (pruned) and 1 (kept) in ${name} but received ${array[i]} at ${name}[${i}]`);
+  }
+  return array;
+}

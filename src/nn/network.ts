@@ -6,7 +6,7 @@ import {
   native, type LayerSpec, type NativeNetwork, type OptimizerSpec, type ParamInfo, type RepresentationPolicy,
 } from '../native.js';
 import {
-  expectFloat32Array, expectInteger, expectLength, expectNumberIn, expectOneOf, expectUint8Array, typeError,
+  expectFinite, expectFloat32Array, expectInteger, expectLength, expectNumberIn, expectOneOf, expectUint8Array, expectZeroOne, typeError,
 } from '../validate.js';
 
 export type { LayerSpec, OptimizerSpec, ParamInfo, RepresentationPolicy };
@@ -52,6 +52,8 @@ export class Network {
   forward(x: Float32Array, batch: number): Float32Array {
     expectInteger(batch, 'batch', 1);
     expectLength(expectFloat32Array(x, 'x'), batch * this.inputSize, 'x', 'batch · input size');
+    // The kernels propagate NaN as IEEE says, but a ReLU (max(0, x)) turns NaN into 0: refuse it at the input.
+    expectFinite(x, 'x');
     return this.#native.forward(x, batch);
   }
 
@@ -93,7 +95,8 @@ export class Network {
   }
   /** Removes weights where mask is 0; weights pruned earlier stay pruned. */
   setMask(index: number, mask: Uint8Array): void {
-    this.#native.setMask(this.#layer(index), expectUint8Array(mask, 'mask'));
+    expectZeroOne(expectUint8Array(mask, 'mask'), 'mask');
+    this.#native.setMask(this.#layer(index), mask);
   }
   getWeightGrad(index: number): Float32Array {
     return this.#native.getWeightGrad(this.#layer(index));
@@ -106,14 +109,22 @@ export class Network {
   pruneLayers(sparsities: (number | null)[]): { thresholds: number[]; pruned: number } {
     if (!Array.isArray(sparsities)) throw typeError('an array of sparsities', 'sparsities', sparsities);
     sparsities.forEach((s, i) => s === null || expectNumberIn(s, `sparsities[${i}]`, 0, 1));
-    return this.#native.pruneLayers(sparsities);
+    const keptBefore = this.#keptWeights();
+    const result = this.#native.pruneLayers(sparsities);
+    return { thresholds: result.thresholds, pruned: keptBefore - this.#keptWeights() };
   }
 
   /** Magnitude-prunes the given layers together to one sparsity (global magnitude ranking). */
   pruneGlobal(sparsity: number, layers: number[] = this.params().map((p) => p.index)): { thresholds: number[]; pruned: number } {
     expectNumberIn(sparsity, 'sparsity', 0, 1);
     if (!Array.isArray(layers)) throw typeError('an array of layer indices', 'layers', layers);
-    return this.#native.pruneGlobal(sparsity, layers);
+    // A layer listed twice would enter the global ranking twice (and be counted twice in `pruned`).
+    const repeated = layers.find((l, i) => layers.indexOf(l) !== i);
+    if (repeated !== undefined) throw new RangeError(`Expected distinct layer indices for layers but received ${String(repeated)} more than once`);
+    // `pruned` is measured as the change in kept weights, so it means what it says whatever was pruned before.
+    const keptBefore = this.#keptWeights();
+    const result = this.#native.pruneGlobal(sparsity, layers);
+    return { thresholds: result.thresholds, pruned: keptBefore - this.#keptWeights() };
   }
 
   /** 'auto' (default) picks kernels by density; 'dense' | 'masked' | 'csr' force them (for tests and benchmarks). */
@@ -136,7 +147,17 @@ export class Network {
     return this.#native.getOptimizerState();
   }
   setOptimizerState(state: { step: number; tensors: Float32Array[] }): void {
-    this.#native.setOptimizerState(state);
+    if (typeof state !== 'object' || state === null) throw typeError('an optimizer state {step, tensors}', 'state', state);
+    const { step, tensors } = state;
+    expectInteger(step, 'state.step', 0);
+    if (!Array.isArray(tensors)) throw typeError('an array of Float32Array', 'state.tensors', tensors);
+    // As setWeight refuses them: NaN or Inf moments would turn every later step of the weights into NaN.
+    const owned = tensors.map((t, i) => expectFinite(expectFloat32Array(t, `state.tensors[${i}]`), `state.tensors[${i}]`));
+    this.#native.setOptimizerState({ step, tensors: owned });
+  }
+
+  #keptWeights(): number {
+    return this.params().reduce((sum, p) => sum + p.kept, 0);
   }
 
   /** Sparsity over all weight layers (fraction of weights pruned). */
