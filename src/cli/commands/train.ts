@@ -1,6 +1,6 @@
 // `prunerl train`: flags and an optional JSON config file → a validated TrainConfig → the trainer, with a
 // progress bar on a terminal and plain periodic lines otherwise.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -8,11 +8,13 @@ import { parsePartialConfig, resolveConfig, type TrainConfigInput } from '../../
 import { train, type TrainProgress } from '../../train/trainer.js';
 import { presetNames } from '../../train/presets.js';
 import { clip, refuseUnsafeKeys } from '../../config_keys.js';
+import { freshRunDir, runMarkerIn } from '../../train/run_dir.js';
+import { CHECKPOINT_FILE, readCheckpointHeader } from '../../train/checkpoint.js';
 
 interface TrainFlags {
   env?: string; agent?: string; preset?: string; net?: string; width?: string; sparsity?: string;
   schedule?: string; distribution?: string; frames?: string; seed?: string; out?: string; config?: string;
-  resume?: boolean; quiet?: boolean; device?: string; set?: string[];
+  resume?: boolean; force?: boolean; quiet?: boolean; device?: string; set?: string[];
 }
 
 /** Decimal numbers only: Number() would also take '0x10', '0b1', ' 12 ' and 'Infinity'. */
@@ -116,6 +118,30 @@ function progressPrinter(quiet: boolean): { update(p: TrainProgress): void; stop
   };
 }
 
+/**
+ * The run folder: --out as given, refused when it holds a run unless --resume or --force says what to do with
+ * it; the default folder moves to a fresh -2, -3… suffix instead of overwriting an earlier run.
+ */
+function runDirectory(flags: TrainFlags, fallback: string): string {
+  if (flags.resume && flags.force) throw new RangeError('Expected one of --resume or --force but received both');
+  if (flags.resume) {
+    const out = resolve(flags.out ?? fallback);
+    const checkpoint = join(out, CHECKPOINT_FILE);
+    // Without a checkpoint the trainer refuses with its own one-line error.
+    if (existsSync(checkpoint) && !flags.quiet) {
+      const { loop } = readCheckpointHeader(checkpoint);
+      console.error(`resuming ${out} from frame ${loop.frames}, update ${loop.updates}`);
+    }
+    return out;
+  }
+  if (flags.out === undefined) return resolve(freshRunDir(fallback));
+  const marker = runMarkerIn(resolve(flags.out));
+  if (marker !== undefined && !flags.force) {
+    throw new RangeError(`Expected a new or empty folder for --out but ${flags.out} holds a run (${marker}); pass --resume to continue it or --force to overwrite it`);
+  }
+  return resolve(flags.out);
+}
+
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
@@ -135,6 +161,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--config <file>', 'JSON file of any config keys (flags override it)')
     .option('--set <key=value...>', 'any other config key, e.g. --set evalEvery=1000 batchSize=32 double=false')
     .option('--resume', 'continue the run in --out from its checkpoint')
+    .option('--force', 'overwrite the run already in --out (without it, train refuses a folder that holds one)')
     .option('--quiet', 'no progress output')
     .addHelpText('after', `
 What the numbers mean (as the paper and its reference code define them):
@@ -155,7 +182,7 @@ What the numbers mean (as the paper and its reference code define them):
       const fromFile = flags.config ? parsePartialConfig(readConfigFile(flags.config), `--config ${flags.config}`) : {};
       const fromFlags = flagsToConfig(flags);
       const config = resolveConfig(fromFile, fromFlags);
-      const out = resolve(flags.out ?? defaultOut(config));
+      const out = runDirectory(flags, defaultOut(config));
       const progress = progressPrinter(!!flags.quiet);
       const summary = await train(config, { out, resume: !!flags.resume, onProgress: (p) => progress.update(p) });
       progress.stop();
