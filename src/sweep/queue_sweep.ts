@@ -9,6 +9,7 @@ import { emptyOutcome, type SweepOutcome } from './run_outcome.js';
 import { runDirOf, runState, writeFileAtomic } from './sweep_dir.js';
 import type { SweepProgress } from './sweep_progress.js';
 import { expectInteger } from '../validate.js';
+import { outageLog } from './outage_log.js';
 
 export interface QueuedSweepOptions {
   url: string;
@@ -22,6 +23,8 @@ export interface QueuedSweepOptions {
   detach?: boolean;
   /** Aborting stops waiting; the workers go on. */
   signal?: AbortSignal;
+  /** Where one-line notices go (Redis outages, re-queued jobs); default stderr. */
+  log?: (line: string) => void;
 }
 
 /** Writes a recorded result into the run's folder; summary.json goes last because it marks the run finished. */
@@ -38,6 +41,11 @@ export async function runQueuedSweep(sweepDir: string, sweep: string, runs: Plan
   const outcome = emptyOutcome();
   const redis = await connectRedis(options.url);
   const queue = new Queue<RunJobData>(queueName, { connection: redis });
+  const say = options.log ?? ((line: string) => console.error(line));
+  const outage = outageLog('sweep', say);
+  queue.on('error', (err) => outage.error(err));
+  redis.on('error', (err: Error) => outage.error(err));
+  redis.on('ready', () => outage.ready());
   let started = false;
   try {
     const outstanding = new Map<string, { run: PlannedRun; jobId: string }>();
@@ -82,19 +90,29 @@ export async function runQueuedSweep(sweepDir: string, sweep: string, runs: Plan
     started = true;
     while (outstanding.size > 0 && !signal?.aborted) {
       await collect();
+      const requeued: string[] = [];
       for (const { run, jobId } of outstanding.values()) {
         // The state first, then the job: read the other way round, a job that fails in between reads as failed
         // with the hash fetched while it was still active, so without its failedReason.
         const state = await queue.getJobState(jobId);
         const job = await queue.getJob(jobId);
         const frames = job && typeof job.progress === 'object' ? Number((job.progress as { frames?: number }).frames ?? 0) : 0;
-        if (state === 'failed') {
+        if (state === 'unknown') {
+          // Neither a job nor a result: Redis lost its data (restarted without persistence, flushed). Waiting
+          // would never end, so the run is queued again; a worker resumes it from its checkpoint if it has one.
+          await queue.add(run.id, { sweep, runId: run.id, config: run.config }, jobOptions(jobId, attempts, options.retryDelayMs ?? 5000));
+          requeued.push(run.id);
+          progress?.set(run.id, 'pending', 0);
+        } else if (state === 'failed') {
           outcome.failed.push({ id: run.id, reason: job?.failedReason ?? 'failed' });
           progress?.set(run.id, 'failed', frames);
           outstanding.delete(run.id);
         } else {
           progress?.set(run.id, state === 'active' ? 'running' : 'pending', frames);
         }
+      }
+      if (requeued.length > 0) {
+        say(`sweep: ${requeued.length} job(s) missing from Redis (was it restarted without persistence?); queued again: ${requeued.slice(0, 5).join(', ')}${requeued.length > 5 ? ', …' : ''}`);
       }
       progress?.render();
       if (outstanding.size > 0) await sleep(options.pollMs ?? 1000, signal);

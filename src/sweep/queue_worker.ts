@@ -8,6 +8,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { connectRedis, queueName, resultFiles, resultKey, type RunJobData, type RunResult } from './queue.js';
 import { lastLogLine } from './run_outcome.js';
 import { checkRunJob } from './run_job.js';
+import { outageLog } from './outage_log.js';
 import { runState, writeRunConfig } from './sweep_dir.js';
 import { framesReached } from './sweep_progress.js';
 import { startTrain } from './train_process.js';
@@ -131,7 +132,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on('lockRenewalFailed', (jobIds) => {
     for (const id of jobIds) worker.cancelJob(id, 'lock lost');
   });
-  worker.on('error', (err) => log(`worker: ${err.message}`));
+  const outage = outageLog('worker', log);
+  worker.on('error', (err) => outage.error(err));
+  for (const connection of [results, workerConnection]) {
+    connection.on('error', (err: Error) => outage.error(err));
+    connection.on('ready', () => outage.ready());
+  }
   await worker.waitUntilReady();
   log(`worker ${me} is taking runs from ${options.url} (concurrency ${concurrency}, work dir ${workDir})`);
 
