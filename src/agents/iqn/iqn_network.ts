@@ -1,0 +1,120 @@
+// The implicit quantile network (Dabney et al. 2018) as Dopamine's JAX ImplicitQuantileNetwork builds it:
+//   φ(s)      = torso(s)                                  [B, D]      (a native Network: convs + flatten, or MLP layers)
+//   ψ(τ)      = ReLU(Linear_D(cos(π·(1..64)·τ)))          [B, N, D]   (a native Network on the cosine features)
+//   Z_τ(s, ·) = head(φ(s) ⊙ ψ(τ))                         [B, N, A]   (a native Network: Linear H, ReLU, Linear A)
+// An architecture's layer list splits at its last hidden linear layer: everything before it is the torso, the
+// rest (that layer, its ReLU and the output layer) the head, so for the conv nets the product sits after the
+// flattened convolutions, exactly where Dopamine puts it, and the Dense-512 follows it.
+//
+// The native Network's backward() gives weight gradients but not dLoss/dInput, so the head's input gradient is
+// rebuilt here from its two weight matrices and its ReLU output with two native gemm calls:
+//   dZ = ((dOut · W2) ⊙ 1[h > 0]) · W1
+// (W stored [out, in]; pruned weights are stored as zeros, so this is exact for sparse layers too).
+import { native, type LayerSpec, type OptimizerSpec } from '../../native.js';
+import { Network } from '../../nn/network.js';
+import { cosineFeatures, embeddingProduct, embeddingProductBackward, IQN_COSINES } from './cosine_embedding.js';
+
+export interface IqnNetworkConfig {
+  /** A whole architecture's layers (as for DQN), ending in Linear(H), ReLU, Linear(actions). */
+  layers: LayerSpec[];
+  inputShape: number[];
+  seed: number;
+}
+
+/** Splits an architecture at its last hidden linear layer: [torso, head]. */
+export function splitIqnLayers(layers: LayerSpec[]): { torso: LayerSpec[]; head: LayerSpec[] } {
+  const n = layers.length;
+  const ok = n >= 4 && layers[n - 1].type === 'linear' && layers[n - 2].type === 'relu' && layers[n - 3].type === 'linear';
+  if (!ok) throw new RangeError('Expected the network to end in linear, relu, linear for an IQN head (torso ⊙ ψ(τ) → linear → relu → linear)');
+  return { torso: layers.slice(0, n - 3), head: layers.slice(n - 3) };
+}
+
+export class IqnNetwork {
+  readonly config: IqnNetworkConfig;
+  readonly torso: Network;
+  readonly embedding: Network;
+  readonly head: Network;
+  readonly features: number;
+  readonly actions: number;
+  #last: { batch: number; quantiles: number; phi: Float32Array; psi: Float32Array } | null = null;
+
+  constructor(config: IqnNetworkConfig) {
+    this.config = structuredClone(config);
+    const { torso, head } = splitIqnLayers(config.layers);
+    // Distinct seeds per part, derived from the one seed, so the three parts do not start from correlated weights.
+    this.torso = new Network({ layers: torso, inputShape: config.inputShape, seed: config.seed });
+    this.features = this.torso.outputSize;
+    this.embedding = new Network({ layers: [{ type: 'linear', out: this.features }, { type: 'relu' }], inputShape: [IQN_COSINES], seed: config.seed + 1 });
+    this.head = new Network({ layers: head, inputShape: [this.features], seed: config.seed + 2 });
+    this.actions = this.head.outputSize;
+  }
+
+  /** The three parts in a fixed order: the pruner, checkpoints and target copies walk them in this order. */
+  get parts(): Network[] {
+    return [this.torso, this.embedding, this.head];
+  }
+
+  cloneArchitecture(): IqnNetwork {
+    return new IqnNetwork(this.config);
+  }
+
+  setOptimizer(spec: OptimizerSpec): void {
+    for (const p of this.parts) p.setOptimizer(spec);
+  }
+
+  /** Quantile values Z_τ(s, a), [batch, quantiles, actions], for `quantiles` fractions τ per state ([batch, quantiles]). */
+  forward(obs: Float32Array, batch: number, taus: Float32Array): Float32Array {
+    const quantiles = taus.length / batch;
+    if (!Number.isInteger(quantiles) || quantiles < 1) {
+      throw new RangeError(`Expected taus to hold a whole number ≥ 1 of fractions per state (batch ${batch}) but received ${taus.length}`);
+    }
+    const phi = this.torso.forward(obs, batch);
+    const psi = this.embedding.forward(cosineFeatures(taus), batch * quantiles);
+    const z = embeddingProduct(phi, psi, { batch, quantiles, features: this.features });
+    this.#last = { batch, quantiles, phi, psi };
+    return this.head.forward(z, batch * quantiles);
+  }
+
+  /** Gradients of the last forward() into all three parts, given dLoss/dZ [batch, quantiles, actions]. */
+  backward(dOut: Float32Array): void {
+    const last = this.#last;
+    if (!last) throw new RangeError('Expected forward() before backward() on this IQN network');
+    const rows = last.batch * last.quantiles;
+    this.head.backward(dOut);
+    const dZ = this.#headInputGrad(dOut, rows);
+    const { dState, dEmbedding } = embeddingProductBackward(dZ, last.phi, last.psi, { batch: last.batch, quantiles: last.quantiles, features: this.features });
+    this.embedding.backward(dEmbedding);
+    this.torso.backward(dState);
+  }
+
+  #headInputGrad(dOut: Float32Array, rows: number): Float32Array {
+    const [first, second] = this.head.params();
+    const hidden = first.shape[0];
+    const dHidden = new Float32Array(rows * hidden);
+    native.gemm(dOut, this.head.getWeight(second.index), dHidden, { m: rows, n: hidden, k: this.actions });
+    const h = this.head.activations()[0];
+    const dPre = native.reluBackward(h, dHidden);
+    const dZ = new Float32Array(rows * this.features);
+    native.gemm(dPre, this.head.getWeight(first.index), dZ, { m: rows, n: this.features, k: hidden });
+    return dZ;
+  }
+
+  step(): void {
+    for (const p of this.parts) p.step();
+  }
+
+  copyFrom(other: IqnNetwork): void {
+    this.parts.forEach((p, i) => p.copyFrom(other.parts[i]));
+  }
+
+  /** Fraction of weights pruned over all three parts. */
+  sparsity(): number {
+    let size = 0, kept = 0;
+    for (const p of this.parts) for (const info of p.params()) { size += info.size; kept += info.kept; }
+    return size === 0 ? 0 : 1 - kept / size;
+  }
+
+  dispose(): void {
+    for (const p of this.parts) p.dispose();
+  }
+}
