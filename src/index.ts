@@ -12,7 +12,8 @@ export { exportOnnx, policyToOnnx, type ExportOnnxOptions, type ExportOnnxResult
 export { train, type TrainOptions, type TrainProgress, type TrainSummary } from './train/trainer.js';
 export { resolveConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './train/train_config.js';
 export { presetNames, type PresetName } from './train/presets.js';
-export { loadPolicy, savePolicy, type Policy, type ObservationSpec, type PolicyMeta } from './train/policy_file.js';
+export { loadPolicy, savePolicy, type Policy, type LoadedPolicy, type ObservationSpec, type PolicyMeta } from './train/policy_file.js';
+export { policyInference, type PolicyInference } from './train/policy_inference.js';
 export { evaluatePolicy, type PolicyEvaluation } from './train/evaluate_policy.js';
 export { ValueAgent, type ValueAgentOptions } from './agents/value_agent.js';
 export { qValues, headOutputs, type QHead } from './agents/q_head.js';

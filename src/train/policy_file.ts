@@ -6,6 +6,7 @@ import { Network, type LayerSpec } from '../nn/network.js';
 import { checkHead, type QHead } from '../agents/q_head.js';
 import { readArchive, writeArchive } from './archive.js';
 import { prunerlVersion } from '../version.js';
+import { policyInference, type PolicyInference } from './policy_inference.js';
 
 export const POLICY_FILE = 'policy.prl';
 
@@ -33,6 +34,9 @@ export interface Policy {
   observation: ObservationSpec;
   meta: PolicyMeta;
 }
+
+/** A policy read from disk, ready to use: `qValues(obs, batch)`, `act(obs)` and `dispose()`. */
+export type LoadedPolicy = Policy & PolicyInference;
 
 interface PolicyHeader {
   kind: 'policy';
@@ -62,7 +66,7 @@ export function savePolicy(path: string, policy: Omit<Policy, 'meta'> & { meta: 
 }
 
 /** Loads `path`, or `<path>/policy.prl` when path is a run directory. One-line errors for anything else. */
-export function loadPolicy(path: string): Policy {
+export function loadPolicy(path: string): LoadedPolicy {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, POLICY_FILE) : path;
   if (!existsSync(file)) {
     throw new Error(`Expected a run directory with a ${POLICY_FILE} (written by prunerl train) or a policy file for run but found nothing at ${file}`);
@@ -79,5 +83,6 @@ export function loadPolicy(path: string): Policy {
     network.setBias(p.index, b);
     network.setMask(p.index, m);
   }
-  return { network, head: checkHead(header.head), observation: header.observation, meta: header.meta };
+  const policy: Policy = { network, head: checkHead(header.head), observation: header.observation, meta: header.meta };
+  return { ...policy, ...policyInference(policy) };
 }
