@@ -3,7 +3,7 @@
     {
       "target_name": "prunerl",
       "sources": [
-        "<!@(node -e \"const fs=require('fs');for(const d of ['native/core','native/cpu','native/napi'])for(const f of fs.readdirSync(d).sort())if(f.endsWith('.cpp'))console.log(d+'/'+f)\")"
+        "<!@(node -e \"const fs=require('fs');for(const d of ['native/base','native/cpu','native/model','native/napi'])for(const f of fs.readdirSync(d).sort())if(f.endsWith('.cpp'))console.log(d+'/'+f)\")"
       ],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")", "native"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -1,9 +1,9 @@
-#include "core/simd.h"
+#include "base/simd.h"
 
 #include <atomic>
 #include <cstdlib>
 
-#include "core/errors.h"
+#include "base/errors.h"
 
 namespace prunerl {
 namespace {

@@ -3,7 +3,7 @@
 //   forward   Y[P,outC]  = patches · Wᵀ (+ bias)
 //   backward  dW[outC,Kp] = dYᵀ · patches,  dPatches[P,Kp] = dY · W → col2im → dx,  db = column sums of dY
 // Y[P,outC] is already NHWC, so no transposes are needed anywhere.
-#include "cpu/conv2d.h"
+#include "ops/conv2d.h"
 
 #include <algorithm>
 #include <cstring>
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "core/errors.h"
-#include "core/thread_pool.h"
-#include "cpu/gemm.h"
+#include "base/errors.h"
+#include "base/thread_pool.h"
+#include "ops/gemm.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -2,8 +2,8 @@
 // The fast products are in csr_ops.cpp.
 #include <vector>
 
-#include "core/errors.h"
-#include "cpu/csr.h"
+#include "base/errors.h"
+#include "ops/csr.h"
 
 namespace prunerl {
 

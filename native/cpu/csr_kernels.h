@@ -8,7 +8,7 @@
 #pragma once
 #include <cstdint>
 
-#include "core/simd.h"
+#include "base/simd.h"
 
 namespace prunerl::csr_detail {
 

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/thread_pool.h"
-#include "cpu/csr.h"
+#include "base/thread_pool.h"
+#include "ops/csr.h"
 #include "cpu/csr_kernels.h"
 #include "cpu/gemm_kernels.h"
 

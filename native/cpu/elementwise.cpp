@@ -5,13 +5,13 @@
 // biasGrad sums each column in double, rows in order within a thread's contiguous block and blocks in order, so
 // its result does not depend on the SIMD level and is exact to float rounding even over many rows (conv layers sum
 // batch·height·width rows).
-#include "cpu/elementwise.h"
+#include "ops/elementwise.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "core/simd.h"
-#include "core/thread_pool.h"
+#include "base/simd.h"
+#include "base/thread_pool.h"
 
 #if PRUNERL_X86_SIMD
 #include <immintrin.h>

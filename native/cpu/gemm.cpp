@@ -10,14 +10,14 @@
 // Threads split the larger tile dimension into contiguous ranges in one parallel region; each thread transposes the
 // P columns it needs itself. Each C entry is computed by one thread in a fixed order, so results do not depend on
 // timing. Problems under ~2^20 multiply-adds stay on the calling thread.
-#include "cpu/gemm.h"
+#include "ops/gemm.h"
 
 #include <algorithm>
 #include <memory>
 #include <numeric>
 
-#include "core/aligned_buffer.h"
-#include "core/thread_pool.h"
+#include "base/aligned_buffer.h"
+#include "base/thread_pool.h"
 #include "cpu/gemm_kernels.h"
 
 namespace prunerl {

@@ -11,7 +11,7 @@
 #pragma once
 #include <cstdint>
 
-#include "core/simd.h"
+#include "base/simd.h"
 
 namespace prunerl::gemm_detail {
 

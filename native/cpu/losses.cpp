@@ -2,13 +2,13 @@
 // A loss is taken over one batch (32 × actions or 32 × atoms values), so these are plain loops: the mean is
 // accumulated in double and the softmax computed in double, each element's gradient rounded once to float.
 // Gradients follow PyTorch's 'mean' reduction: dLoss/dpred of the mean, i.e. already divided by n (or rows).
-#include "cpu/losses.h"
+#include "ops/losses.h"
 
 #include <cmath>
 #include <sstream>
 #include <string>
 
-#include "core/errors.h"
+#include "base/errors.h"
 
 namespace prunerl {
 namespace {

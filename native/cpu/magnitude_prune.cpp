@@ -14,7 +14,7 @@
 //
 // Ties at the cut are pruned in index order: the select's last pass counts the ties per chunk, so chunk c prunes the
 // first min(ties still needed before it, its own ties) of them and the parallel pass stays deterministic.
-#include "cpu/magnitude_prune.h"
+#include "ops/magnitude_prune.h"
 
 #include <algorithm>
 #include <array>
@@ -25,9 +25,9 @@
 #include <tuple>
 #include <utility>
 
-#include "core/errors.h"
-#include "core/simd.h"
-#include "cpu/radix_select.h"
+#include "base/errors.h"
+#include "base/simd.h"
+#include "ops/radix_select.h"
 
 #if PRUNERL_X86_SIMD
 #include <immintrin.h>

@@ -3,14 +3,14 @@
 // (AVX2) lanes at a time and split arrays of more than kGrain elements across threads. Every element is independent
 // and rounded through the same operations in the same order, so every level and thread count gives results
 // bit-identical to the reference.
-#include "cpu/optim.h"
+#include "ops/optim.h"
 
 #include <cmath>
 #include <sstream>
 
-#include "core/errors.h"
-#include "core/simd.h"
-#include "core/thread_pool.h"
+#include "base/errors.h"
+#include "base/simd.h"
+#include "base/thread_pool.h"
 
 #if PRUNERL_X86_SIMD
 #include <immintrin.h>

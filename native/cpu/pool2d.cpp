@@ -3,16 +3,16 @@
 // (16 with AVX-512, 8 with AVX2) with compare-and-blend; the portable path is the same rule in plain C++.
 // Windows are clipped to the image, which is what treating padding as −∞ means; padding < kernel guarantees every
 // clipped window keeps at least one real pixel.
-#include "cpu/pool2d.h"
+#include "ops/pool2d.h"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <sstream>
 
-#include "core/errors.h"
-#include "core/simd.h"
-#include "core/thread_pool.h"
+#include "base/errors.h"
+#include "base/simd.h"
+#include "base/thread_pool.h"
 
 #if PRUNERL_X86_SIMD
 #include <immintrin.h>

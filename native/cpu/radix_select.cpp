@@ -3,12 +3,12 @@
 // digits (common: half of a uniform tensor shares a handful of top digits) don't serialise on one counter.
 // Passes 2-3 (only entries whose higher digits match): most entries are skipped, so the SIMD variants compare 16 or
 // 8 keys at once with the prefix and only visit the matching lanes.
-#include "cpu/radix_select.h"
+#include "ops/radix_select.h"
 
 #include <algorithm>
 
-#include "core/simd.h"
-#include "core/thread_pool.h"
+#include "base/simd.h"
+#include "base/thread_pool.h"
 
 #if PRUNERL_X86_SIMD
 #include <immintrin.h>

@@ -3,12 +3,12 @@
 // so these are plain loops.
 // NaN is treated as larger than every number, as torch.argmax / torch.max do: a row holding NaN reports its first
 // NaN, so a diverged network is visible rather than silently choosing action 0.
-#include "cpu/rows.h"
+#include "ops/rows.h"
 
 #include <cmath>
 #include <string>
 
-#include "core/errors.h"
+#include "base/errors.h"
 
 namespace prunerl {
 namespace {

@@ -13,7 +13,7 @@
 #include <random>
 #include <vector>
 
-#include "core/errors.h"
+#include "base/errors.h"
 #include "cuda/csr_device.h"
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "cpu/csr.h"
-#include "cpu/gemm.h"
-#include "cpu/magnitude_prune.h"
-#include "cpu/optim.h"
+#include "ops/csr.h"
+#include "ops/gemm.h"
+#include "ops/magnitude_prune.h"
+#include "ops/optim.h"
 
 namespace prunerl::cuda {
 

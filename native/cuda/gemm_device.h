@@ -1,6 +1,6 @@
 // Dense GEMM on device pointers (GemmArgs of cpu/gemm.h, every pointer on the device), on the default stream.
 #pragma once
-#include "cpu/gemm.h"
+#include "ops/gemm.h"
 
 namespace prunerl::cuda {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cpu/magnitude_prune.h"
+#include "ops/magnitude_prune.h"
 
 namespace prunerl::cuda {
 

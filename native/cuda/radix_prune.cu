@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "core/errors.h"
-#include "cpu/radix_select.h"
+#include "base/errors.h"
+#include "ops/radix_select.h"
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"

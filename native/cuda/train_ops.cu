@@ -10,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-#include "core/errors.h"
+#include "base/errors.h"
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"

@@ -1,10 +1,10 @@
-#include "core/layer_weights.h"
+#include "model/layer_weights.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "core/errors.h"
-#include "cpu/gemm.h"
+#include "base/errors.h"
+#include "ops/gemm.h"
 
 namespace prunerl {
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/representation.h"
-#include "cpu/csr.h"
+#include "model/representation.h"
+#include "ops/csr.h"
 
 namespace prunerl {
 

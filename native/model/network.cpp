@@ -1,11 +1,11 @@
-#include "core/network.h"
+#include "model/network.h"
 
 #include <cmath>
 #include <cstring>
 
-#include "core/errors.h"
-#include "core/residual_layer.h"
-#include "core/shape_layers.h"
+#include "base/errors.h"
+#include "model/residual_layer.h"
+#include "model/shape_layers.h"
 
 namespace prunerl {
 namespace {
@@ -111,7 +111,12 @@ PruneResult Network::prune(const std::vector<int64_t>& layers, const std::vector
       total.pruned += r.pruned;
     }
   }
+  // `pruned` is what the layers lost, counted on the layers themselves, so it cannot disagree with params().kept.
+  int64_t keptBefore = 0, keptAfter = 0;
+  for (int64_t l : layers) keptBefore += weightLayer(l).weights.kept();
   for (size_t i = 0; i < layers.size(); ++i) weightLayer(layers[i]).weights.rebuild(w[i].data(), m[i].data(), policy_);
+  for (int64_t l : layers) keptAfter += weightLayer(l).weights.kept();
+  total.pruned = keptBefore - keptAfter;
   return total;
 }
 
@@ -135,7 +140,14 @@ PruneResult Network::pruneLayers(const std::vector<double>& sparsities) {
 }
 
 PruneResult Network::pruneGlobal(double sparsity, const std::vector<int64_t>& layers) {
-  for (int64_t l : layers) weightLayer(l);  // validates indices
+  std::vector<bool> seen(weightLayers_.size(), false);
+  for (int64_t l : layers) {
+    weightLayer(l);  // validates the index
+    // A layer named twice would be pruned through two copies, the last one winning, and counted twice.
+    if (seen[static_cast<size_t>(l)])
+      throw RangeError("Expected distinct indices in layers but received " + std::to_string(l) + " more than once");
+    seen[static_cast<size_t>(l)] = true;
+  }
   return prune(layers, {}, PruneScope::Global, sparsity);
 }
 

@@ -1,15 +1,15 @@
 // A native Network: a sequential stack (Conv2d / Linear / ReLU / Flatten / MaxPool / residual blocks) with
 // forward, backward, an optimizer step and per-layer masks. Each weight layer picks dense, masked-dense or CSR
-// kernels from its density (core/representation.h); nothing outside LayerWeights branches on that choice.
+// kernels from its density (model/representation.h); nothing outside LayerWeights branches on that choice.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "core/optimizer.h"
-#include "core/sequential.h"
-#include "core/weight_layer.h"
-#include "cpu/magnitude_prune.h"
+#include "model/optimizer.h"
+#include "model/sequential.h"
+#include "model/weight_layer.h"
+#include "ops/magnitude_prune.h"
 
 namespace prunerl {
 

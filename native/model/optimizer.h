@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 
-#include "cpu/optim.h"
+#include "ops/optim.h"
 
 namespace prunerl {
 

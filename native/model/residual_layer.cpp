@@ -1,9 +1,9 @@
-#include "core/residual_layer.h"
+#include "model/residual_layer.h"
 
 #include <cstring>
 
-#include "core/errors.h"
-#include "cpu/elementwise.h"
+#include "base/errors.h"
+#include "ops/elementwise.h"
 
 namespace prunerl {
 

@@ -1,7 +1,7 @@
 // y = x + body(x): the skip connection of the Impala ResNet's residual blocks.
 #pragma once
-#include "core/layer.h"
-#include "core/sequential.h"
+#include "model/layer.h"
+#include "model/sequential.h"
 
 namespace prunerl {
 

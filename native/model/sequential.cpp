@@ -1,8 +1,8 @@
-#include "core/sequential.h"
+#include "model/sequential.h"
 
 #include <cstring>
 
-#include "core/errors.h"
+#include "base/errors.h"
 
 namespace prunerl {
 

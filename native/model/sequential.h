@@ -3,7 +3,7 @@
 #pragma once
 #include <vector>
 
-#include "core/layer.h"
+#include "model/layer.h"
 
 namespace prunerl {
 

@@ -1,9 +1,9 @@
-#include "core/shape_layers.h"
+#include "model/shape_layers.h"
 
 #include <cstring>
 
-#include "core/errors.h"
-#include "cpu/elementwise.h"
+#include "base/errors.h"
+#include "ops/elementwise.h"
 
 namespace prunerl {
 

@@ -2,8 +2,8 @@
 #pragma once
 #include <vector>
 
-#include "core/layer.h"
-#include "cpu/pool2d.h"
+#include "model/layer.h"
+#include "ops/pool2d.h"
 
 namespace prunerl {
 

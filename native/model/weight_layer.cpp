@@ -1,10 +1,10 @@
-#include "core/weight_layer.h"
+#include "model/weight_layer.h"
 
 #include <cmath>
 #include <sstream>
 
-#include "core/errors.h"
-#include "cpu/elementwise.h"
+#include "base/errors.h"
+#include "ops/elementwise.h"
 
 namespace prunerl {
 

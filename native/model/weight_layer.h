@@ -3,10 +3,10 @@
 #pragma once
 #include <vector>
 
-#include "core/layer.h"
-#include "core/layer_weights.h"
-#include "core/rng.h"
-#include "cpu/conv2d.h"
+#include "model/layer.h"
+#include "model/layer_weights.h"
+#include "base/rng.h"
+#include "ops/conv2d.h"
 
 namespace prunerl {
 

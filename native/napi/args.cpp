@@ -191,6 +191,13 @@ void requireFinite(const float* data, int64_t n, const std::string& name) {
   }
 }
 
+void requireBinaryMask(const uint8_t* data, int64_t n, const std::string& name) {
+  for (int64_t i = 0; i < n; ++i)
+    if (data[i] > 1)
+      throw prunerl::RangeError("Expected only 0 and 1 in " + name + " but received " + std::to_string(data[i]) +
+                                " at index " + std::to_string(i));
+}
+
 int64_t checkedProduct(std::initializer_list<int64_t> sizes, const std::string& what) {
   int64_t p = 1;
   const int64_t limit = std::numeric_limits<int32_t>::max();

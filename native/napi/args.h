@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/errors.h"
+#include "base/errors.h"
 
 namespace prunerl::napi {
 
@@ -84,6 +84,8 @@ bool boolFieldOr(const Napi::Object& o, const std::string& name, const char* fie
 void requireLength(int64_t got, int64_t expected, const std::string& name, const std::string& why);
 // RangeError naming the first NaN/Inf entry.
 void requireFinite(const float* data, int64_t n, const std::string& name);
+// RangeError naming the first entry of a mask that is neither 0 nor 1 (a mask keeps or prunes; nothing between).
+void requireBinaryMask(const uint8_t* data, int64_t n, const std::string& name);
 // Checked product of sizes (RangeError on overflow past 2^31 elements per tensor, what the kernels index with).
 int64_t checkedProduct(std::initializer_list<int64_t> sizes, const std::string& what);
 

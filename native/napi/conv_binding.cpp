@@ -5,8 +5,8 @@
 #include <sstream>
 #include <string>
 
-#include "cpu/conv2d.h"
-#include "cpu/pool2d.h"
+#include "ops/conv2d.h"
+#include "ops/pool2d.h"
 #include "napi/args.h"
 
 namespace prunerl::napi {

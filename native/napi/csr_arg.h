@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "cpu/csr.h"
+#include "ops/csr.h"
 
 namespace prunerl::napi {
 

@@ -87,6 +87,7 @@ Napi::Value maskedMatmulJs(const Napi::CallbackInfo& info) {
   auto mask = uint8Arg(info[2], "mask");
   const LinearShape s = linearArgs(x, w, info[3]);
   requireLength(mask.size, s.out * s.in, "mask", product("outFeatures·inFeatures", s.out, s.in));
+  requireBinaryMask(mask.data, mask.size, "mask");
   auto y = newFloat32(info.Env(), s.batch * s.out);
   cuda::linearForward(x.data, w.data, mask.data, s.batch, s.in, s.out, y.Data());
   return y;

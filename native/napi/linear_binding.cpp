@@ -8,9 +8,9 @@
 #include <sstream>
 #include <string>
 
-#include "core/thread_pool.h"
-#include "cpu/csr.h"
-#include "cpu/gemm.h"
+#include "base/thread_pool.h"
+#include "ops/csr.h"
+#include "ops/gemm.h"
 #include "cpu/gemm_kernels.h"
 #include "napi/args.h"
 #include "napi/csr_arg.h"
@@ -189,6 +189,7 @@ Napi::Value maskedMatmulJs(const Napi::CallbackInfo& info) {
   const LinearShape s = linearShapeArg(info[3]);
   requireLinearOperands(x, w, s);
   requireLength(mask.size, s.out * s.in, "mask", product("outFeatures·inFeatures", s.out, s.in));
+  requireBinaryMask(mask.data, mask.size, "mask");  // w ⊙ mask is what the kernel computes only for 0/1
   float* masked = gemm_detail::threadScratch(3, w.size);
   const float* weights = w.data;
   const uint8_t* keep = mask.data;

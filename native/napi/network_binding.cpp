@@ -1,11 +1,11 @@
-// Node-API face of the native Network (core/network.h). Arguments are checked here again after TypeScript.
+// Node-API face of the native Network (model/network.h). Arguments are checked here again after TypeScript.
 #include <napi.h>
 
 #include <cmath>
 #include <cstring>
 #include <memory>
 
-#include "core/network.h"
+#include "model/network.h"
 #include "napi/args.h"
 
 namespace prunerl::napi {
@@ -314,6 +314,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     int64_t index = integerArg(info[0], "index", 0, static_cast<int64_t>(net().weightLayers().size()) - 1);
     Span<uint8_t> m = uint8Arg(info[1], "mask");
     requireLength(m.size, net().weightLayer(index).weights.size(), "mask", "the layer's weight count");
+    requireBinaryMask(m.data, m.size, "mask");
     net().setMask(index, m.data);
     return info.Env().Undefined();
   }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cpu/magnitude_prune.h"
+#include "ops/magnitude_prune.h"
 #include "napi/args.h"
 
 namespace prunerl::napi {

@@ -1,8 +1,8 @@
 // Run-time facts and switches: thread count, SIMD level (tests force each level to check every kernel variant).
 #include <napi.h>
 
-#include "core/simd.h"
-#include "core/thread_pool.h"
+#include "base/simd.h"
+#include "base/thread_pool.h"
 #include "napi/args.h"
 
 namespace prunerl::napi {

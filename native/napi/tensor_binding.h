@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/aligned_buffer.h"
+#include "base/aligned_buffer.h"
 
 namespace prunerl::napi {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "cpu/elementwise.h"
-#include "cpu/losses.h"
-#include "cpu/optim.h"
-#include "cpu/rows.h"
+#include "ops/elementwise.h"
+#include "ops/losses.h"
+#include "ops/optim.h"
+#include "ops/rows.h"
 #include "napi/args.h"
 
 namespace prunerl::napi {
