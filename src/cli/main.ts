@@ -9,6 +9,7 @@ import { registerPlayCommand } from './commands/play.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerBenchCommand } from './commands/bench.js';
 
 export function buildProgram(): Command {
   const program = new Command('prunerl')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSweepCommand(program);
   registerWorkerCommand(program);
   registerReportCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 // From a resolved config to the pieces of a run: envs, head, network layers, agent, replay buffer, pruner.
-import type { Env } from '../envs/env.js';
+import type { BoxSpace, Env } from '../envs/env.js';
 import { makeEnv } from '../envs/registry.js';
 import { registerBuiltinEnvs } from '../envs/builtin.js';
 import { architecture, type ArchitectureName } from '../nn/architectures.js';
@@ -57,13 +57,16 @@ function optimizerSpecOf(o: TrainConfig['optimizer']): OptimizerSpec {
   return spec as OptimizerSpec;
 }
 
-export async function setupRun(c: TrainConfig): Promise<RunParts> {
-  registerBuiltinEnvs();
-  const env = await makeEnv(c.env, {});
-  const evalEnv = await makeEnv(c.env, {});
-  const space = env.observationSpace;
+/** The learner a config describes, for an env with these spaces: network, head, agent, replay buffer, pruner. */
+export type AgentParts = Omit<RunParts, 'env' | 'evalEnv'>;
+
+/**
+ * Everything of a run but its envs, from the config and the env's spaces alone: `prunerl train` calls it through
+ * setupRun, and `prunerl bench train` calls it with MinAtar- or CartPole-shaped spaces, so both time one agent.
+ */
+export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number): AgentParts {
   const net: ArchitectureName = c.net ?? (space.shape.length === 3 ? 'minatar' : 'mlp');
-  const head = headOf(c, env.actionSpace.n);
+  const head = headOf(c, actions);
   const layers = architecture(net, { width: c.width, widthScales: c.widthScales, outputs: headOutputs(head), inputShape: space.shape });
   const agent = new ValueAgent({
     layers, inputShape: space.shape, head, optimizer: optimizerSpecOf(c.optimizer), double: c.double,
@@ -83,5 +86,12 @@ export async function setupRun(c: TrainConfig): Promise<RunParts> {
       dense: denseLayerIndices(c.denseLayers, agent.online.params().length),
     });
   }
-  return { env, evalEnv, net, head, agent, replay, pruner, totalUpdates };
+  return { net, head, agent, replay, pruner, totalUpdates };
+}
+
+export async function setupRun(c: TrainConfig): Promise<RunParts> {
+  registerBuiltinEnvs();
+  const env = await makeEnv(c.env, {});
+  const evalEnv = await makeEnv(c.env, {});
+  return { env, evalEnv, ...buildAgentParts(c, env.observationSpace, env.actionSpace.n) };
 }

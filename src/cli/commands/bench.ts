@@ -1,0 +1,76 @@
+// `prunerl bench train|kernels|prune`. `bench train` times the product's own learner update (see
+// src/bench/train_update_bench.ts); `kernels` and `prune` run the kernel suites in bench/ (a checkout only: the
+// npm package does not ship bench/). `npm run bench -- <suite>` stays as the checkout's alias.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { architectureNames, type ArchitectureName } from '../../nn/architectures.js';
+import { benchTrainUpdate } from '../../bench/train_update_bench.js';
+import { integerFlag } from './cli_numbers.js';
+
+interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; json?: boolean }
+
+function oneOf<T extends string>(value: string, flag: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new RangeError(`Expected one of ${allowed.join(', ')} for ${flag} but received '${value}'`);
+  return value as T;
+}
+
+function numberIn(value: string, flag: string, low: number, high: number, highOpen: boolean): number {
+  const n = Number(value);
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value) || !(n >= low) || (highOpen ? !(n < high) : !(n <= high))) {
+    throw new RangeError(`Expected a number in [${low}, ${high}${highOpen ? ')' : ']'} for ${flag} but received '${value}'`);
+  }
+  return n;
+}
+
+/** bench/ beside dist/ (dist/cli/commands → the package root). */
+function benchSuite(name: string): string {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const file = join(root, 'bench', `${name}.js`);
+  if (!existsSync(file)) throw new Error(`Expected the benchmark suite bench/${name}.js of a prunerl checkout but it is not in ${root} (the npm package does not ship bench/; clone the repository)`);
+  return file;
+}
+
+export function registerBenchCommand(program: Command): void {
+  const bench = program.command('bench').description('benchmarks: the learner update (train), the kernels, magnitude pruning');
+  bench
+    .command('train')
+    .description('time full learner updates of the agent `prunerl train` would build, on random MinAtar- or CartPole-shaped batches')
+    .option('--net <name>', `${architectureNames.join(', ')} (mlp times CartPole-shaped batches, the others MinAtar-shaped)`, 'minatar')
+    .option('--width <n>', 'width multiplier, an integer in [1, 16]', '1')
+    .option('--sparsity <s>', 'final sparsity in [0, 1), applied with the configured distribution (ERK by default)', '0.95')
+    .option('--agent <name>', 'dqn or rainbow', 'dqn')
+    .option('--device <name>', 'cpu or cuda (CUDA training falls back to the CPU today, saying why)', 'cpu')
+    .option('--seconds <n>', 'seconds of timed updates, an integer in [1, 600]', '3')
+    .option('--json', 'print one JSON object instead of a sentence')
+    .action((flags: BenchTrainFlags) => {
+      const result = benchTrainUpdate({
+        net: oneOf<ArchitectureName>(flags.net, '--net', architectureNames),
+        width: integerFlag(flags.width, '--width', 1, 16)!,
+        sparsity: numberIn(flags.sparsity, '--sparsity', 0, 1, true),
+        agent: oneOf(flags.agent, '--agent', ['dqn', 'rainbow'] as const),
+        device: oneOf(flags.device, '--device', ['cpu', 'cuda'] as const),
+        seconds: integerFlag(flags.seconds, '--seconds', 1, 600)!,
+        warn: (message) => console.error(message),
+      });
+      if (flags.json) {
+        console.log(JSON.stringify(result));
+        return;
+      }
+      console.log(`${result.agent} ${result.net} ×${result.width} at sparsity ${result.sparsity} (${result.observation}-shaped batches of ${result.batchSize}, ${result.deviceUsed}, ${result.threads} threads): ` +
+        `${result.updatesPerSecond.toFixed(0)} updates/s, median ${result.medianUpdateMicroseconds.toFixed(0)} µs; ` +
+        `${result.keptWeights} of ${result.totalWeights} weights kept (${result.representations.join('/')}); load average ${result.loadAverage.before.toFixed(2)}`);
+    });
+  for (const suite of ['kernels', 'prune'] as const) {
+    bench
+      .command(suite)
+      .description(suite === 'kernels' ? 'dense, masked and CSR kernels side by side (writes bench/results/)' : 'magnitude pruning speed (writes bench/results/)')
+      .option('--json', 'also print the results as JSON')
+      .allowUnknownOption(true)
+      .action(async (flags: { json?: boolean }, command: Command) => {
+        const mod = (await import(pathToFileURL(benchSuite(suite)).href)) as { run(options: { json: boolean; args: string[] }): Promise<void> };
+        await mod.run({ json: !!flags.json, args: command.args });
+      });
+  }
+}

@@ -1,0 +1,55 @@
+// `prunerl bench train --json` (issue 13 item 1): one JSON object timing the agent `prunerl train` would build.
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerBenchCommand } from '../../src/cli/commands/bench.js';
+import { resolveConfig } from '../../src/train/train_config.js';
+import { buildAgentParts } from '../../src/train/run_setup.js';
+
+async function benchCli(...args: string[]): Promise<string[]> {
+  const printed: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((line: string) => { printed.push(line); });
+  try {
+    const program = new Command().exitOverride();
+    registerBenchCommand(program);
+    await program.parseAsync(['node', 'prunerl', 'bench', 'train', '--seconds', '1', ...args]);
+  } finally {
+    log.mockRestore();
+  }
+  return printed;
+}
+
+describe('prunerl bench train', () => {
+  it('refuses bad flags, naming them and what is allowed', async () => {
+    await expect(benchCli('--sparsity', '1')).rejects.toThrow("Expected a number in [0, 1) for --sparsity but received '1'");
+    await expect(benchCli('--net', 'resnet')).rejects.toThrow("Expected one of mlp, minatar, nature, impala for --net but received 'resnet'");
+    await expect(benchCli('--width', '0')).rejects.toThrow("Expected an integer in [1, 16] for --width but received '0'");
+    await expect(benchCli('--agent', 'ppo')).rejects.toThrow("Expected one of dqn, rainbow for --agent but received 'ppo'");
+  });
+
+  it('prints one JSON object for the MinAtar DQN at 95%, pruned by ERK as train would', async () => {
+    const lines = await benchCli('--net', 'minatar', '--width', '1', '--sparsity', '0.95', '--json');
+    expect(lines).toHaveLength(1);
+    const r = JSON.parse(lines[0]!);
+    expect(r.updatesPerSecond).toBeGreaterThan(0);
+    expect(r.medianUpdateMicroseconds).toBeGreaterThan(0);
+    expect(r.updates).toBeGreaterThanOrEqual(5);
+    expect(r.threads).toBeGreaterThanOrEqual(1);
+    expect(r.observation).toBe('minatar');
+    // The same network and the same ERK sparsities as the agent `prunerl train` builds.
+    const c = resolveConfig({ env: 'minatar/breakout', net: 'minatar', width: 1, sparsity: 0.95 });
+    const parts = buildAgentParts(c, { kind: 'box', shape: [10, 10, 4], dtype: 'uint8', low: 0, high: 1 }, 6);
+    parts.pruner!.apply(0.95);
+    const params = parts.agent.online.params();
+    expect(r.keptWeights).toBe(params.reduce((a, p) => a + p.kept, 0));
+    expect(r.totalWeights).toBe(params.reduce((a, p) => a + p.size, 0));
+    expect(r.representations).toEqual(params.map((p) => p.representation));
+    expect(r.achievedSparsity).toBeCloseTo(0.95, 2);
+    parts.agent.dispose();
+  });
+
+  it('times a C51 (rainbow) agent on CartPole-shaped batches, dense', async () => {
+    const r = JSON.parse((await benchCli('--net', 'mlp', '--agent', 'rainbow', '--sparsity', '0', '--json'))[0]!);
+    expect(r).toMatchObject({ agent: 'rainbow', observation: 'cartpole', sparsity: 0, achievedSparsity: 0 });
+    expect(r.representations.every((k: string) => k === 'dense')).toBe(true);
+  });
+});
