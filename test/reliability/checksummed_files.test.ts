@@ -2,7 +2,7 @@
 // tensors; a flipped byte anywhere is a one-line error naming the file; the header is validated as a fresh config
 // is; tensor tables pointing outside the file are refused; old files without a checksum load with a warning; a
 // FIFO, a device or a directory is refused without blocking.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { readCheckpointHeader } from '../../src/train/checkpoint.js';
 import { loadPolicy } from '../../src/train/policy_file.js';
 import { resolveConfig } from '../../src/train/train_config.js';
 import { train } from '../../src/train/trainer.js';
+import { repoRoot, transpileSrc } from '../helpers/transpiled_src.js';
 
 const small = { env: 'CartPole-v1', frames: 600, learningStarts: 200, evalEvery: 600, evalEpisodes: 1, checkpointEvery: 300, replayCapacity: 1000 };
 let run = '';
@@ -107,13 +108,29 @@ describe('checksummed archives', () => {
     expect(warnings[0]).toMatch(/old.prl has no checksum/);
   });
 
-  it('refuses a directory, a device and a FIFO without blocking', () => {
+  it('refuses a directory, a device and a FIFO without blocking (in a child process, so a hang is a timeout)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prunerl-notfile-'));
-    expect(() => readArchive(dir)).toThrow(/regular file .* it is a directory/);
-    expect(() => readArchive('/dev/zero')).toThrow(/regular file for \/dev\/zero but it is a device/);
     const fifo = join(dir, 'pipe.prl');
     execFileSync('mkfifo', [fifo]);
-    expect(() => readArchive(fifo)).toThrow(/it is a FIFO/);
-    expect(() => loadPolicy(fifo)).toThrow(/it is a FIFO/);
-  });
+    const compiled = transpileSrc(['train/archive.ts']);
+    try {
+      const script = `
+        import { readArchive } from ${JSON.stringify(join(compiled.dir, 'train', 'archive.js'))};
+        for (const load of [() => readArchive(${JSON.stringify(dir)}), () => readArchive('/dev/zero'), () => readArchive(${JSON.stringify(fifo)})]) {
+          try { load(); console.log('loaded'); } catch (err) { console.log(err.message); }
+        }`;
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+      expect(child.signal).toBeNull();
+      expect(child.stderr.slice(-1500) + `status ${child.status}`).toMatch(/status 0$/);
+      const lines = child.stdout.trim().split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/regular file .* it is a directory/);
+      expect(lines[1]).toMatch(/regular file for \/dev\/zero but it is a device/);
+      expect(lines[2]).toMatch(/pipe.prl but it is a FIFO/);
+      // loadPolicy and --resume go through readArchive, which refused the FIFO above without opening it.
+      expect(() => loadPolicy(fifo)).toThrow(/pipe.prl but it is a FIFO/);
+    } finally {
+      compiled.dispose();
+    }
+  }, 40_000);
 });
