@@ -25,6 +25,9 @@ export interface PrunerOptions {
   globalScores?: GlobalScores;
 }
 
+/** What the pruner needs of a network: a Network, or a NetworkGroup of several (IQN's torso, τ-embedding, head). */
+export type PrunableNetwork = Pick<Network, 'params' | 'getWeight' | 'pruneLayers' | 'pruneGlobal'>;
+
 export type GlobalScores = 'l2' | 'raw';
 export const globalScoreKinds: readonly GlobalScores[] = ['l2', 'raw'];
 
@@ -42,10 +45,10 @@ export class Pruner {
   readonly globalScores: GlobalScores;
   /** Each layer's sparsity at the schedule's final sparsity (null: dense, or the 'global' distribution). */
   readonly finalLayerSparsities: LayerSparsities | null;
-  #network: Network;
+  #network: PrunableNetwork;
   #lastTarget = 0;
 
-  constructor(network: Network, options: PrunerOptions) {
+  constructor(network: PrunableNetwork, options: PrunerOptions) {
     this.#network = network;
     this.schedule = options.schedule;
     this.distribution = expectOneOf(options.distribution ?? 'erk', 'distribution', sparsityDistributions);
@@ -100,7 +103,7 @@ export class Pruner {
  * layer by magnitude to the count that falls under the global cut prunes exactly that set (ties at the cut go to
  * the earlier layers).
  */
-export function normalizedGlobalSparsities(network: Network, layers: number[], target: number): LayerSparsities {
+export function normalizedGlobalSparsities(network: PrunableNetwork, layers: number[], target: number): LayerSparsities {
   const params = network.params();
   const scores = layers.map((index) => {
     const w = network.getWeight(index);

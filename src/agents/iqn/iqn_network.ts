@@ -12,6 +12,7 @@
 // (W stored [out, in]; pruned weights are stored as zeros, so this is exact for sparse layers too).
 import { native, type LayerSpec, type OptimizerSpec } from '../../native.js';
 import { Network } from '../../nn/network.js';
+import { NetworkGroup } from '../../nn/network_group.js';
 import { cosineFeatures, embeddingProduct, embeddingProductBackward, IQN_COSINES } from './cosine_embedding.js';
 
 export interface IqnNetworkConfig {
@@ -36,6 +37,8 @@ export class IqnNetwork {
   readonly head: Network;
   readonly features: number;
   readonly actions: number;
+  /** The three parts as one prunable model (for the Pruner: ERK is solved over all their weight layers). */
+  readonly group: NetworkGroup;
   #last: { batch: number; quantiles: number; phi: Float32Array; psi: Float32Array } | null = null;
 
   constructor(config: IqnNetworkConfig) {
@@ -47,6 +50,7 @@ export class IqnNetwork {
     this.embedding = new Network({ layers: [{ type: 'linear', out: this.features }, { type: 'relu' }], inputShape: [IQN_COSINES], seed: config.seed + 1 });
     this.head = new Network({ layers: head, inputShape: [this.features], seed: config.seed + 2 });
     this.actions = this.head.outputSize;
+    this.group = new NetworkGroup(this.parts);
   }
 
   /** The three parts in a fixed order: the pruner, checkpoints and target copies walk them in this order. */
@@ -109,9 +113,7 @@ export class IqnNetwork {
 
   /** Fraction of weights pruned over all three parts. */
   sparsity(): number {
-    let size = 0, kept = 0;
-    for (const p of this.parts) for (const info of p.params()) { size += info.size; kept += info.kept; }
-    return size === 0 ? 0 : 1 - kept / size;
+    return this.group.sparsity();
   }
 
   dispose(): void {

@@ -71,3 +71,25 @@ describe('IqnNetwork', () => {
     a.dispose(); b.dispose();
   });
 });
+
+describe('IqnNetwork pruned by GMP', () => {
+  it('ERK over torso, τ-embedding and head reaches the target, and pruned weights stay zero through updates', async () => {
+    const { Pruner } = await import('../../../src/prune/pruner.js');
+    const { constantSchedule } = await import('../../../src/prune/schedule.js');
+    const net = new IqnNetwork({ layers: [{ type: 'linear', out: 32 }, { type: 'relu' }, { type: 'linear', out: 32 }, { type: 'relu' }, { type: 'linear', out: 2 }], inputShape: [4], seed: 2 });
+    net.setOptimizer({ type: 'adam', lr: 1e-2 });
+    const pruner = new Pruner(net.group, { schedule: constantSchedule({ sparsity: 0.9, step: 1 }), distribution: 'erk' });
+    expect(net.group.params().length).toBe(4); // torso 1, embedding 1, head 2
+    pruner.apply(0.9);
+    expect(net.sparsity()).toBeCloseTo(0.9, 2);
+    const masks = net.group.params().map((p) => net.group.getWeight(p.index).map((w) => (w === 0 ? 0 : 1)));
+    const obs = Float32Array.from({ length: 8 }, (_, i) => Math.cos(i));
+    const taus = Float32Array.from({ length: 8 }, (_, i) => (i + 0.5) / 8);
+    for (let k = 0; k < 5; k++) { net.forward(obs, 2, taus); net.backward(new Float32Array(16).fill(0.1)); net.step(); }
+    net.group.params().forEach((p, i) => {
+      const w = net.group.getWeight(p.index);
+      for (let j = 0; j < w.length; j++) if (masks[i][j] === 0) expect(w[j]).toBe(0);
+    });
+    net.dispose();
+  });
+});
