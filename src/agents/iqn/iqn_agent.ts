@@ -6,7 +6,7 @@ import { Random } from '../../random/random.js';
 import type { ReplayBatch } from '../replay/replay_buffer.js';
 import type { UpdateResult } from '../dqn_update.js';
 import { IqnNetwork } from './iqn_network.js';
-import { iqnUpdate, meanOverQuantiles, uniformTaus } from './iqn_update.js';
+import { iqnUpdate, meanOverQuantiles, midpointTaus, uniformTaus } from './iqn_update.js';
 import { munchausenDefaults, type MunchausenConstants } from './munchausen.js';
 
 export interface IqnAgentOptions {
@@ -58,6 +58,12 @@ export class IqnAgent {
   qValues(obs: Float32Array, batch: number): Float32Array {
     const K = this.options.actingQuantiles ?? 32;
     return meanOverQuantiles(this.online.forward(obs, batch, uniformTaus(batch * K, this.#rng)), batch, K, this.actions);
+  }
+
+  /** Deterministic Q-values [batch, actions]: the mean of Z over the K midpoints τ_i = (i + 0.5)/K. */
+  midpointQValues(obs: Float32Array, batch: number): Float32Array {
+    const K = this.options.actingQuantiles ?? 32;
+    return meanOverQuantiles(this.online.forward(obs, batch, midpointTaus(K, batch)), batch, K, this.actions);
   }
 
   act(obs: Float32Array, epsilon: number, rng: Random): number {

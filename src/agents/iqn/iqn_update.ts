@@ -30,6 +30,16 @@ export function uniformTaus(count: number, rng: Random): Float32Array {
   return taus;
 }
 
+/**
+ * The fixed fractions τ_i = (i + 0.5)/K, the midpoints of K equal slices of (0, 1): a deterministic Q-value
+ * (mean of Z over them) for evaluation and for the ONNX export, where sampling τ has no place.
+ */
+export function midpointTaus(count: number, batch = 1): Float32Array {
+  const taus = new Float32Array(batch * count);
+  for (let b = 0; b < batch; b++) for (let i = 0; i < count; i++) taus[b * count + i] = (i + 0.5) / count;
+  return taus;
+}
+
 /** Mean over the quantile axis: [batch, quantiles, actions] → [batch, actions]. */
 export function meanOverQuantiles(z: Float32Array, batch: number, quantiles: number, actions: number): Float32Array {
   const q = new Float32Array(batch * actions);

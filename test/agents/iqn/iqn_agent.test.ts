@@ -43,6 +43,7 @@ describe.each([['iqn', false], ['miqn', true]] as const)('%s agent', (_name, mun
     const mean = agent.online.forward(new Float32Array(1).fill(1), 1, midpoints).reduce((a, b) => a + b, 0) / K;
     expect(Math.abs(mean - 0.5)).toBeLessThan(0.07);
     expect(agent.qValues(Float32Array.from([1]), 1).length).toBe(1);
+    expect(agent.midpointQValues(Float32Array.from([1]), 1)[0]).toBeCloseTo(mean, 5);
     expect(agent.updates).toBe(401);
     agent.dispose();
   });

@@ -86,3 +86,10 @@ describe('softmaxPolicy (Munchausen)', () => {
     expect(scaledLogPolicy[1]).toBeCloseTo(tau * Math.log(0.75), 4);
   });
 });
+
+describe('midpointTaus', () => {
+  it('gives (i + 0.5)/K for each state of the batch', async () => {
+    const { midpointTaus } = await import('../../../src/agents/iqn/iqn_update.js');
+    expect(Array.from(midpointTaus(4, 2))).toEqual([0.125, 0.375, 0.625, 0.875, 0.125, 0.375, 0.625, 0.875]);
+  });
+});
