@@ -2,12 +2,13 @@
 // Optional packages (the GPL MinAtar port) register themselves when imported; makeEnv imports them on demand
 // so that `--env minatar/breakout` works whenever @prunerl/minatar is installed, and the core never depends on it.
 import type { Env, EnvFactory, EnvOptions } from './env.js';
+import { MINATAR_PACKAGE, minatarInstallCommand } from './minatar_install.js';
 
 const factories = new Map<string, EnvFactory>();
 
 /** Optional packages that provide env families, by id prefix. */
 const providers: Record<string, { module: string; install: string }> = {
-  'minatar/': { module: '@prunerl/minatar', install: 'npm install @prunerl/minatar' },
+  'minatar/': { module: MINATAR_PACKAGE, install: minatarInstallCommand },
 };
 
 export function registerEnv(id: string, factory: EnvFactory): void {

@@ -2,6 +2,7 @@
 // core never imports the GPL package statically: the specifier is a variable so that TypeScript does not resolve
 // it either, and these are the few functions play needs, typed here.
 import type { Observation } from '../envs/env.js';
+import { MINATAR_PACKAGE, minatarInstallCommand } from '../envs/minatar_install.js';
 
 export interface MinatarRendering {
   /** Names of the six actions (noop, left, up, right, down, fire): what action i means with the full action set. */
@@ -12,7 +13,7 @@ export interface MinatarRendering {
   writePngFrames(frames: Uint8Array[], game: string, dir: string, options?: { scale?: number; prefix?: string }): string[];
 }
 
-export const MINATAR_PACKAGE = '@prunerl/minatar';
+export { MINATAR_PACKAGE };
 
 /** The game of a `minatar/<game>` id, or null for every other env. */
 export function minatarGame(envId: string): string | null {
@@ -24,7 +25,8 @@ export async function loadMinatarRendering(specifier: string = MINATAR_PACKAGE):
     return (await import(specifier)) as MinatarRendering;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new Error(`Drawing MinAtar games needs the optional package ${specifier}: run \`npm install ${specifier}\``);
+      const install = specifier === MINATAR_PACKAGE ? minatarInstallCommand : `npm install ${specifier}`;
+      throw new Error(`Drawing MinAtar games needs the optional package ${specifier}: run \`${install}\``);
     }
     throw err;
   }
