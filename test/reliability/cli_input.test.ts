@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TrainConfig } from '../../src/train/train_config.js';
+import { resolveConfig, type TrainConfig } from '../../src/train/train_config.js';
+import { writeArchive } from '../../src/train/archive.js';
 import { parseSweepSpec } from '../../src/sweep/sweep_spec.js';
 
 const calls: { config: TrainConfig; options: { out: string; resume: boolean } }[] = [];
@@ -21,7 +22,8 @@ const { registerTrainCommand } = await import('../../src/cli/commands/train.js')
 async function trainCli(...args: string[]): Promise<TrainConfig> {
   const program = new Command().exitOverride();
   registerTrainCommand(program);
-  await program.parseAsync(['node', 'prunerl', 'train', '--quiet', '--out', mkdtempSync(join(tmpdir(), 'prunerl-cli-')), ...args]);
+  const out = args.includes('--out') ? [] : ['--out', mkdtempSync(join(tmpdir(), 'prunerl-cli-'))];
+  await program.parseAsync(['node', 'prunerl', 'train', '--quiet', ...out, ...args]);
   return calls.at(-1)!.config;
 }
 
@@ -43,13 +45,18 @@ describe('train flags', () => {
     expect((await trainCli('--sparsity', '.95')).sparsity).toBe(0.95);
   });
 
-  it('refuses run-changing flags with --resume, naming them and what is allowed', async () => {
-    await expect(trainCli('--resume', '--frames', '9000', '--set', 'env=Acrobot-v1')).rejects.toThrow(
-      /^Expected no run-changing flags with --resume .* but received --frames, --set; allowed with --resume: --out, --quiet$/,
+  it('refuses options given with --resume that would change the run, naming them with the run\'s value', async () => {
+    const run = mkdtempSync(join(tmpdir(), 'prunerl-resume-'));
+    const config = resolveConfig({ frames: 5000, seed: 3 });
+    const loop = { frames: 1000, updates: 0, episodes: 0, metricsRows: 0, evaluations: 0 };
+    writeArchive(join(run, 'checkpoint.prl'), { kind: 'checkpoint', format: 1, config, loop, optimizerTensors: 0, pendingStreams: [] }, new Map());
+    await expect(trainCli('--out', run, '--resume', '--frames', '9000', '--set', 'env=Acrobot-v1')).rejects.toThrow(
+      /^Expected options given with --resume to match the run in .* but env "Acrobot-v1" \(the run has "CartPole-v1"\), frames 9000 \(the run has 5000\) would change it/,
     );
     expect(calls).toHaveLength(0);
-    await trainCli('--resume');
-    expect(calls[0]!.options.resume).toBe(true);
+    await trainCli('--out', run, '--resume', '--frames', '5000', '--seed', '3'); // the run's own values are fine
+    await trainCli('--out', run, '--resume');
+    expect(calls.map((c) => c.options.resume)).toEqual([true, true]);
   });
 
   it('refuses __proto__ and constructor keys in --set and in a config file instead of dropping them', async () => {

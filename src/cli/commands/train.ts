@@ -4,11 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { parsePartialConfig, resolveConfig, type TrainConfigInput } from '../../train/train_config.js';
+import { parsePartialConfig, resolveConfig, trainConfigSchema, type TrainConfigInput } from '../../train/train_config.js';
 import { train, type TrainProgress } from '../../train/trainer.js';
 import { presetNames } from '../../train/presets.js';
 import { clip, refuseUnsafeKeys } from '../../config_keys.js';
+import { stableJson } from '../../sweep/grid.js';
 import { freshRunDir, runMarkerIn } from '../../train/run_dir.js';
+import { checkFlagValue } from '../flag_values.js';
 import { CHECKPOINT_FILE, readCheckpointHeader } from '../../train/checkpoint.js';
 
 interface TrainFlags {
@@ -62,14 +64,18 @@ function setPairs(pairs: string[] | undefined): Record<string, unknown> {
   return out;
 }
 
-/** The flags that change what a run is; --resume continues the run its checkpoint describes, so it refuses them. */
-const runFlags = ['env', 'agent', 'preset', 'net', 'width', 'sparsity', 'schedule', 'distribution', 'frames', 'seed', 'device', 'config', 'set'] as const;
-
-function refuseRunFlagsWithResume(f: TrainFlags): void {
-  if (!f.resume) return;
-  const given = runFlags.filter((name) => f[name] !== undefined);
-  if (given.length > 0) {
-    throw new RangeError(`Expected no run-changing flags with --resume (the run continues as its checkpoint says) but received ${given.map((g) => `--${g}`).join(', ')}; allowed with --resume: --out, --quiet`);
+/**
+ * --resume continues the run its checkpoint describes, so options given with it must agree with the checkpoint:
+ * any that would change the run are refused by name with the run's value (repeating the original ones is fine).
+ */
+function refuseRunChangesOnResume(out: string, given: TrainConfigInput): void {
+  const checkpoint = join(out, CHECKPOINT_FILE);
+  if (!existsSync(checkpoint)) return; // the trainer says there is nothing to resume
+  const saved = readCheckpointHeader(checkpoint).config as Record<string, unknown>;
+  const changed = Object.entries(given).filter(([key, value]) => value !== undefined && stableJson(saved[key]) !== stableJson(value));
+  if (changed.length > 0) {
+    const list = changed.map(([key, value]) => `${key} ${clip(stableJson(value), 40)} (the run has ${clip(stableJson(saved[key]) ?? 'unset', 40)})`).join(', ');
+    throw new RangeError(`Expected options given with --resume to match the run in ${out} but ${list} would change it; drop them (--out is all --resume needs) or train into another --out`);
   }
 }
 
@@ -80,6 +86,10 @@ function flagsToConfig(f: TrainFlags): TrainConfigInput {
     sparsity: number(f.sparsity, 'sparsity'), schedule: f.schedule, distribution: f.distribution,
     frames: number(f.frames, 'frames'), seed: number(f.seed, 'seed'), device: f.device,
   }).filter(([, v]) => v !== undefined));
+  // Each flag is checked on its own first, so a refusal names the flag as typed and both bounds.
+  for (const [key, value] of Object.entries(given)) {
+    checkFlagValue(`--${key}`, key as keyof typeof trainConfigSchema.shape, String(f[key as keyof TrainFlags]), value);
+  }
   return parsePartialConfig({ ...setPairs(f.set), ...given }, 'command-line flags');
 }
 
@@ -178,11 +188,11 @@ What the numbers mean (as the paper and its reference code define them):
   summary.json     finalTrainReturn: mean return of the training episodes ending in the last 10% of frames
                    (the score Dopamine and the paper report; prunerl report uses it), and finalEvalReturn.`)
     .action(async (flags: TrainFlags) => {
-      refuseRunFlagsWithResume(flags);
       const fromFile = flags.config ? parsePartialConfig(readConfigFile(flags.config), `--config ${flags.config}`) : {};
       const fromFlags = flagsToConfig(flags);
       const config = resolveConfig(fromFile, fromFlags);
       const out = runDirectory(flags, defaultOut(config));
+      if (flags.resume) refuseRunChangesOnResume(out, { ...fromFile, ...fromFlags });
       const progress = progressPrinter(!!flags.quiet);
       const summary = await train(config, { out, resume: !!flags.resume, onProgress: (p) => progress.update(p) });
       progress.stop();
