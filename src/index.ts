@@ -16,6 +16,9 @@ export { loadPolicy, savePolicy, type Policy, type LoadedPolicy, type Observatio
 export { policyInference, type PolicyInference } from './train/policy_inference.js';
 export { evaluatePolicy, type PolicyEvaluation } from './train/evaluate_policy.js';
 export { ValueAgent, type ValueAgentOptions } from './agents/value_agent.js';
+export { IqnAgent, type IqnAgentOptions } from './agents/iqn/iqn_agent.js';
+export { IqnNetwork } from './agents/iqn/iqn_network.js';
+export { NetworkGroup } from './nn/network_group.js';
 export { qValues, headOutputs, type QHead } from './agents/q_head.js';
 export { UniformReplayBuffer } from './agents/replay/uniform_replay_buffer.js';
 export { PrioritizedReplayBuffer } from './agents/replay/prioritized_replay_buffer.js';
