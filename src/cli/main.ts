@@ -10,12 +10,13 @@ import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { commanderErrorLine, forEachCommand } from './commander_errors.js';
 
 export function buildProgram(): Command {
   const program = new Command('prunerl')
     .description('Train value-based RL agents with gradual magnitude pruning; export pruned policies to ONNX')
     .version(prunerlVersion)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError(false);
   registerTrainCommand(program);
   registerEvalCommand(program);
   registerExportCommand(program);
@@ -28,12 +29,17 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
+  // Commander's errors go through the catch below, so they read and exit like every other refusal.
+  forEachCommand(program, (c) => c.exitOverride().configureOutput({ outputError: () => {} }));
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // Help and --version end with exit code 0; every other commander error is a refusal.
+      if (err.exitCode === 0) return;
+      console.error(`prunerl: ${commanderErrorLine(err)}`);
+      process.exitCode = 2;
       return;
     }
     const message = err instanceof Error ? err.message : String(err);

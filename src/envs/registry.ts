@@ -28,6 +28,18 @@ export async function makeEnv(id: string, options?: EnvOptions): Promise<Env> {
   return factory(options);
 }
 
+/**
+ * Throws when `id` is not a registered env (after loading the optional package its prefix names), without making
+ * one: `prunerl train` checks --env before any frame arithmetic, so a typo is the first thing reported. The list
+ * of known ids includes every optional package that is installed (MinAtar's games when it is there).
+ */
+export async function expectRegisteredEnv(id: string, name = 'env'): Promise<void> {
+  if (!factories.has(id)) await loadProvider(id);
+  if (factories.has(id)) return;
+  for (const prefix of Object.keys(providers)) await loadProvider(prefix).catch(() => {});
+  throw new RangeError(`Expected a registered environment for ${name} but received '${id}'; known: ${registeredEnvs().join(', ')}`);
+}
+
 async function loadProvider(id: string): Promise<void> {
   const prefix = Object.keys(providers).find((p) => id.startsWith(p));
   if (!prefix) return;

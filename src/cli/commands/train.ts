@@ -11,6 +11,8 @@ import { clip, refuseUnsafeKeys } from '../../config_keys.js';
 import { stableJson } from '../../sweep/grid.js';
 import { freshRunDir, runMarkerIn } from '../../train/run_dir.js';
 import { checkFlagValue } from '../flag_values.js';
+import { expectRegisteredEnv } from '../../envs/registry.js';
+import { registerBuiltinEnvs } from '../../envs/builtin.js';
 import { CHECKPOINT_FILE, readCheckpointHeader } from '../../train/checkpoint.js';
 
 interface TrainFlags {
@@ -190,6 +192,9 @@ What the numbers mean (as the paper and its reference code define them):
     .action(async (flags: TrainFlags) => {
       const fromFile = flags.config ? parsePartialConfig(readConfigFile(flags.config), `--config ${flags.config}`) : {};
       const fromFlags = flagsToConfig(flags);
+      registerBuiltinEnvs();
+      const envId = fromFlags.env ?? (fromFile as TrainConfigInput).env;
+      if (envId !== undefined) await expectRegisteredEnv(envId, flags.env !== undefined ? '--env' : 'env');
       const config = resolveConfig(fromFile, fromFlags);
       const out = runDirectory(flags, defaultOut(config));
       if (flags.resume) refuseRunChangesOnResume(out, { ...fromFile, ...fromFlags });
