@@ -154,7 +154,7 @@ export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   if (c.pruneEnd <= c.pruneStart) problems.push(`pruneEnd (${c.pruneEnd}) must be > pruneStart (${c.pruneStart})`);
   if (c.optimizer.momentum !== undefined && c.optimizer.momentum > 0 && c.optimizer.type !== 'rmsprop') problems.push(`optimizer.momentum applies to rmsprop only (optimizer.type is ${c.optimizer.type})`);
   if (c.vMax <= c.vMin) problems.push(`vMax (${c.vMax}) must be > vMin (${c.vMin})`);
-  if (c.learningStarts >= c.frames && c.sparsity > 0) problems.push(`learningStarts (${c.learningStarts}) must be < frames (${c.frames}) for any update to happen: raise --frames above ${c.learningStarts} or lower learningStarts with --set learningStarts=${Math.floor(c.frames / 10)}`);
+  if (c.learningStarts >= c.frames && c.sparsity > 0) problems.push(`learningStarts (${c.learningStarts}) must be < frames (${c.frames}) for any update to happen`);
   if (problems.length) throw new RangeError(`Invalid configuration: ${problems.join('; ')}`);
   return c;
 }

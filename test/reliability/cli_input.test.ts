@@ -74,6 +74,9 @@ describe('train flags', () => {
     const error = await trainCli('--frames', long).catch((e: Error) => e);
     expect((error as Error).message.length).toBeLessThan(200);
     expect((error as Error).message).toMatch(/… \(5001 characters\)/);
+    const longEnv = await trainCli('--env', 'E'.repeat(5000)).catch((e: Error) => e);
+    expect((longEnv as Error).message).toMatch(/--env|config.env/);
+    expect((longEnv as Error).message.length).toBeLessThan(300);
   });
 });
 
