@@ -124,7 +124,7 @@ function progressPrinter(quiet: boolean): { update(p: TrainProgress): void; stop
       if (decile === lastPrinted) return;
       lastPrinted = decile;
       // The run's clock, not this process's: a resumed run's log goes on from where it stopped.
-      console.error(`train ${p.frames}/${p.totalFrames} frames (${p.elapsedSeconds.toFixed(0)} s) | eval return ${p.lastEvalReturn?.toFixed(1) ?? '-'} | sparsity ${p.sparsity.toFixed(3)}`);
+      console.error(`train ${p.frames}/${p.totalFrames} frames (${p.elapsedSeconds.toFixed(0)} s) | return ${p.lastTrainReturn?.toFixed(1) ?? '-'} | eval return ${p.lastEvalReturn?.toFixed(1) ?? '-'} | sparsity ${p.sparsity.toFixed(3)}`);
     },
     stop() {},
   };
