@@ -5,6 +5,7 @@
 //  - magnitude pruning (radix select + prune in place) of 10M and 100M weights to 0.95, as GB/s over one read of
 //    the weights and the mask.
 // `npm run bench -- cuda [--quick]`   (writes bench/results/cuda-<gpu>.json; exits 3 with a message without a GPU)
+// Needs an addon built with the kernel workbench: npx cmake-js compile --out build-dev --CDPRUNERL_WORKBENCH=ON
 import { argv, exit } from 'node:process';
 import { native } from '../dist/native.js';
 import { printTable, writeResults } from './_results.js';

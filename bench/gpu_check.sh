@@ -6,7 +6,8 @@
 #   4. the PyTorch peers (bench/cuda_peers.py: eager DQN update/s, cuBLAS and cuSPARSE products, copy GB/s),
 # each under its own time limit, and writes bench/results/cuda-<gpu>.json; the logs go to bench/results/tmp/gpu-check
 # (and, when $OUT is set, as on the lent device machines, a tarball of them and the JSON are copied there).
-# The addon must already be built with nvcc (sm_90 for Hopper); the GPU machines have no Node toolchain to build
+# The addon must already be built with nvcc (sm_90 for Hopper) and the kernel workbench (--CDPRUNERL_WORKBENCH=ON, for
+# cuda.benchmark); the GPU machines have no Node toolchain to build
 # with, so nothing is built here (see ../shared/device/README.md for packing). Without a GPU it says so and exits 3.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -349,7 +350,14 @@ Napi::Value benchmarkJs(const Napi::CallbackInfo& info) {
     throw prunerl::RangeError("Expected a number in [0, 1] for options.sparsity but received " + describe(readProperty(o, "sparsity")));
   q.iterations = static_cast<int>(integerFieldOr(o, "options", "iterations", 1, 100000, 20));
   q.seed = static_cast<uint64_t>(integerFieldOr(o, "options", "seed", 0, kMaxSafeInteger, 1));
+#ifdef PRUNERL_WITH_WORKBENCH
   const cuda::BenchResult r = cuda::benchmark(q);
+#else
+  cuda::requireDevice();  // first the refusal every cuda.* call gives without a device
+  throw std::runtime_error("cuda.benchmark lives in the kernel workbench (native/dev/), outside the shipped addon: "
+                           "rebuild with --CDPRUNERL_WORKBENCH=ON");
+  cuda::BenchResult r;
+#endif
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("ms", r.ms);
   out.Set("flops", r.flops);

@@ -3,7 +3,7 @@
 //   native/ops (each op's contract: shapes, argument struct, reference and fast entry points) includes only base/ops;
 //   native/cpu and native/cuda implement the ops and never include each other;
 //   native/model (Network, layers, optimizers) includes no backend directory (cpu/, cuda/), only ops contracts;
-//   nothing below native/napi includes it.
+//   nothing below native/napi includes it; nothing shipped includes the kernel workbench native/dev.
 // Not yet checked because not yet true (issue 12 item 1): model calls the CPU entry points that ops/ declares
 // directly instead of through a per-device op table, and napi/cuda_ops_binding.cpp still binds CUDA separately.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -57,6 +57,12 @@ describe('native layout (DESIGN.md layers, read from #include lines)', () => {
 
   it('native/model includes no backend (cpu/, cuda/) and nothing of napi', () => {
     expect(violations('model', ['base', 'ops', 'model'])).toEqual([]);
+  });
+
+  it('nothing shipped includes the kernel workbench (native/dev is built only with PRUNERL_WORKBENCH)', () => {
+    const intoDev = layers.flatMap((layer) => includesOf(layer)).filter(([, path]) => path.startsWith('dev/'));
+    expect(intoDev).toEqual([]);
+    expect(readdirSync(join(nativeDir, 'dev'))).toContain('bench_kernels.cu');
   });
 
   it('the checker flags an include across backends and lets an allowed one through', () => {
