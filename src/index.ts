@@ -29,6 +29,9 @@ export { layerSparsities, erkDistribution, uniformDistribution, type SparsityDis
 export { architecture, architectureNames, type ArchitectureName } from './nn/architectures.js';
 export { CartPole } from './envs/cartpole.js';
 export { Acrobot } from './envs/acrobot.js';
+export { Pendulum } from './envs/pendulum.js';
+export { MountainCarContinuous } from './envs/mountain_car_continuous.js';
+export type { ContinuousEnv, ActionBox } from './envs/continuous_env.js';
 export { VectorEnv } from './envs/vector_env.js';
 export { registerBuiltinEnvs } from './envs/builtin.js';
 export { Random } from './random/random.js';
