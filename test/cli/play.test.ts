@@ -28,7 +28,8 @@ function captureIo(isTTY = false): PlayIo & { text(): string; sleeps: number[] }
 }
 
 async function playQuietly(options: PlayOptions) {
-  const io = captureIo();
+  // Colours forced on: these tests read the coloured frames (a real pipe gets none; test/play/screen.test.ts).
+  const io = { ...captureIo(), color: true };
   const result = await play(options, io);
   return { result, output: io.text() };
 }
