@@ -7,10 +7,10 @@
 // flattened convolutions, exactly where Dopamine puts it, and the Dense-512 follows it.
 //
 // The native Network's backward() gives weight gradients but not dLoss/dInput, so the head's input gradient is
-// rebuilt here from its two weight matrices and its ReLU output with two native gemm calls:
+// rebuilt from its two weight matrices and its ReLU output with two native gemm calls (nn/input_gradient.ts):
 //   dZ = ((dOut · W2) ⊙ 1[h > 0]) · W1
-// (W stored [out, in]; pruned weights are stored as zeros, so this is exact for sparse layers too).
-import { native, type LayerSpec, type OptimizerSpec } from '../../native.js';
+import type { LayerSpec, OptimizerSpec } from '../../native.js';
+import { linearStackInputGradient } from '../../nn/input_gradient.js';
 import { Network } from '../../nn/network.js';
 import { NetworkGroup } from '../../nn/network_group.js';
 import { cosineFeatures, embeddingProduct, embeddingProductBackward, IQN_COSINES } from './cosine_embedding.js';
@@ -85,22 +85,10 @@ export class IqnNetwork {
     if (!last) throw new RangeError('Expected forward() before backward() on this IQN network');
     const rows = last.batch * last.quantiles;
     this.head.backward(dOut);
-    const dZ = this.#headInputGrad(dOut, rows);
+    const dZ = linearStackInputGradient(this.head, dOut, rows);
     const { dState, dEmbedding } = embeddingProductBackward(dZ, last.phi, last.psi, { batch: last.batch, quantiles: last.quantiles, features: this.features });
     this.embedding.backward(dEmbedding);
     this.torso.backward(dState);
-  }
-
-  #headInputGrad(dOut: Float32Array, rows: number): Float32Array {
-    const [first, second] = this.head.params();
-    const hidden = first.shape[0];
-    const dHidden = new Float32Array(rows * hidden);
-    native.gemm(dOut, this.head.getWeight(second.index), dHidden, { m: rows, n: hidden, k: this.actions });
-    const h = this.head.activations()[0];
-    const dPre = native.reluBackward(h, dHidden);
-    const dZ = new Float32Array(rows * this.features);
-    native.gemm(dPre, this.head.getWeight(first.index), dZ, { m: rows, n: this.features, k: hidden });
-    return dZ;
   }
 
   step(): void {
