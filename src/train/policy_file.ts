@@ -7,6 +7,7 @@ import { checkHead, type QHead } from '../agents/q_head.js';
 import { readArchive, writeArchive } from './archive.js';
 import { prunerlVersion } from '../version.js';
 import { policyInference, type PolicyInference } from './policy_inference.js';
+import { layerFromTensors, layerTensors } from './policy_tensors.js';
 
 export const POLICY_FILE = 'policy.prl';
 
@@ -40,7 +41,8 @@ export type LoadedPolicy = Policy & PolicyInference;
 
 interface PolicyHeader {
   kind: 'policy';
-  format: 1;
+  /** 1: dense weights and masks; 2: pruned layers in CSR (policy_tensors.ts). Both load. */
+  format: 1 | 2;
   layers: LayerSpec[];
   inputShape: number[];
   head: QHead;
@@ -50,14 +52,13 @@ interface PolicyHeader {
 
 export function savePolicy(path: string, policy: Omit<Policy, 'meta'> & { meta: Omit<PolicyMeta, 'version'> }): void {
   const { network } = policy;
-  const tensors = new Map<string, Float32Array | Uint8Array>();
+  const tensors = new Map<string, Float32Array | Int32Array | Uint8Array>();
   for (const p of network.params()) {
-    tensors.set(`w${p.index}`, network.getWeight(p.index));
+    for (const [name, t] of layerTensors(p.index, p.shape[0]!, { weight: network.getWeight(p.index), mask: network.getMask(p.index) })) tensors.set(name, t);
     tensors.set(`b${p.index}`, network.getBias(p.index));
-    tensors.set(`m${p.index}`, network.getMask(p.index));
   }
   const header: PolicyHeader = {
-    kind: 'policy', format: 1,
+    kind: 'policy', format: 2,
     layers: network.config.layers, inputShape: network.config.inputShape,
     head: policy.head, observation: policy.observation,
     meta: { ...policy.meta, version: prunerlVersion } as PolicyMeta,
@@ -75,13 +76,13 @@ export function loadPolicy(path: string): LoadedPolicy {
   if (header.kind !== 'policy') throw new Error(`Expected a policy archive for ${file} but it holds a '${header.kind}'`);
   const network = new Network({ layers: header.layers, inputShape: header.inputShape, seed: 0 });
   for (const p of network.params()) {
-    const w = tensors.get(`w${p.index}`), b = tensors.get(`b${p.index}`), m = tensors.get(`m${p.index}`);
-    if (!(w instanceof Float32Array) || !(b instanceof Float32Array) || !(m instanceof Uint8Array)) {
-      throw new Error(`Expected parameters of layer ${p.index} in ${file} but they are missing`);
+    const layer = layerFromTensors(p.index, p.size, p.shape[0]!, tensors), b = tensors.get(`b${p.index}`);
+    if (layer === null || !(b instanceof Float32Array)) {
+      throw new Error(`Expected parameters of layer ${p.index} in ${file} but they are missing or malformed`);
     }
-    network.setWeight(p.index, w);
+    network.setWeight(p.index, layer.weight);
     network.setBias(p.index, b);
-    network.setMask(p.index, m);
+    network.setMask(p.index, layer.mask);
   }
   const policy: Policy = { network, head: checkHead(header.head), observation: header.observation, meta: header.meta };
   return { ...policy, ...policyInference(policy) };
