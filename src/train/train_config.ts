@@ -146,6 +146,11 @@ export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   const agentDefaults = (presetValues.agent ?? agent) === 'rainbow' ? rainbowDefaults : {};
   const config: Record<string, unknown> = { ...baseDefaults, ...agentDefaults, ...presetValues };
   for (const [k, v] of Object.entries(merged)) config[k] = v;
+  // Unless set (by the user or a preset), evaluations scale with the run: at least 10 per run, every 5000 frames
+  // at most, so a short run still shows a learning curve.
+  if (merged.evalEvery === undefined && presetValues.evalEvery === undefined && typeof config.frames === 'number') {
+    config.evalEvery = Math.max(1, Math.min(baseDefaults.evalEvery, Math.floor(config.frames / 10)));
+  }
   const result = trainConfigSchema.safeParse(config);
   if (!result.success) throw new RangeError(`Invalid configuration: ${describeZodError(result.error, 'config')}`);
   const c = result.data;
@@ -154,7 +159,7 @@ export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   if (c.pruneEnd <= c.pruneStart) problems.push(`pruneEnd (${c.pruneEnd}) must be > pruneStart (${c.pruneStart})`);
   if (c.optimizer.momentum !== undefined && c.optimizer.momentum > 0 && c.optimizer.type !== 'rmsprop') problems.push(`optimizer.momentum applies to rmsprop only (optimizer.type is ${c.optimizer.type})`);
   if (c.vMax <= c.vMin) problems.push(`vMax (${c.vMax}) must be > vMin (${c.vMin})`);
-  if (c.learningStarts >= c.frames && c.sparsity > 0) problems.push(`learningStarts (${c.learningStarts}) must be < frames (${c.frames}) for any update to happen`);
+  if (c.learningStarts >= c.frames && c.sparsity > 0) problems.push(`learningStarts (${c.learningStarts}) must be < frames (${c.frames}) for any update to happen: raise --frames above ${c.learningStarts} or lower learningStarts with --set learningStarts=${Math.floor(c.frames / 10)}`);
   if (problems.length) throw new RangeError(`Invalid configuration: ${problems.join('; ')}`);
   return c;
 }
