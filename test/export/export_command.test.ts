@@ -57,6 +57,11 @@ describe('prunerl export', () => {
     expect(text).toMatch(/parameters kept: [\d,]+ of [\d,]+ \(\d+\.\d% pruned\)/);
     expect(text).toMatch(/onnxruntime [\d.]+ +[\d.]+ +[\d.]+/);
     expect(text).toMatch(/prunerl native \(\w+\) +[\d.]+ +[\d.]+/);
+    // What it checked, against the native policy: a tiny |Δq| and every greedy action the same.
+    const check = /checked in onnxruntime against the native policy on 256 random observations: max \|Δq\| ([\d.e+-]+) \(max \|q\| [\d.]+\), greedy actions agree on (\d+)\/256/.exec(text);
+    expect(check, text).not.toBeNull();
+    expect(Number(check![1])).toBeLessThan(1e-4);
+    expect(Number(check![2])).toBeGreaterThanOrEqual(255); // a near-tie of two Q-values may break either way
   });
 
   it('skips the latency table with --no-latency', async () => {

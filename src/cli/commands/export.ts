@@ -7,6 +7,7 @@ import { MAX_OPSET } from '../../export/onnx_graph_builder.js';
 import { sparseIndexTypes, type SparseIndexType } from '../../export/onnx_initializers.js';
 import { measureLatency, type LatencyReport } from '../../export/onnx_latency.js';
 import { loadPolicy } from '../../train/policy_file.js';
+import { checkOnnxAgainstPolicy } from '../../export/onnx_check.js';
 import { integerFlag } from './cli_numbers.js';
 
 interface ExportFlags {
@@ -63,6 +64,13 @@ export function registerExportCommand(program: Command): void {
       try {
         const result = exportOnnx(policy, { out: flags.out, sparse: !!flags.sparse, opset, sparseIndices: flags.sparseIndices as SparseIndexType });
         for (const line of summary(result)) console.log(line);
+        try {
+          const c = await checkOnnxAgainstPolicy(policy, result.path);
+          console.log(`checked in onnxruntime against the native policy on ${c.observations} random observations: max |Δq| ${c.maxAbsQDifference.toExponential(2)} ` +
+            `(max |q| ${c.maxAbsQ.toFixed(3)}), greedy actions agree on ${c.actionsAgreeing}/${c.observations}`);
+        } catch (err) {
+          console.log(`check: skipped (${(err as Error).message.split('\n')[0]})`);
+        }
         if (!flags.latency) return;
         try {
           for (const line of latencyTable(await measureLatency(policy, result.path))) console.log(line);
