@@ -57,12 +57,13 @@ export function expectLength(array: ArrayLike<number>, expected: number, name: s
 
 /** Refuses NaN and ±Infinity, naming the first one's index; returns the array. */
 export function expectFinite(array: Float32Array, name: string): Float32Array {
-  for (let i = 0; i < array.length; i++) {
-    const v = array[i]!;
-    // v - v is 0 for finite v and NaN for NaN and ±Infinity: one comparison per element in the common case.
-    if (v - v !== 0) throw new RangeError(`Expected finite numbers for ${name} but received ${v} at ${name}[${i}]`);
-  }
-  return array;
+  // v · 0 is 0 for finite v and NaN for NaN and ±Infinity, so one branch-free sum tells whether any is not finite
+  // (this runs on every forward pass); only then is the array searched for the first one, to name it.
+  let sum = 0;
+  for (let i = 0; i < array.length; i++) sum += array[i]! * 0;
+  if (sum === 0) return array;
+  const i = array.findIndex((v) => !Number.isFinite(v));
+  throw new RangeError(`Expected finite numbers for ${name} but received ${array[i]} at ${name}[${i}]`);
 }
 
 /** Refuses mask values other than 0 (pruned) and 1 (kept). */
