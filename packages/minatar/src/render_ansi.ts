@@ -10,6 +10,22 @@ function background([r, g, b]: Rgb): string {
   return `\x1b[48;2;${r};${g};${b}m`;
 }
 
+/** Rec. 709 luma below which a colour is lifted in the terminal (0–255 scale). */
+const MIN_TERMINAL_LUMA = 96;
+
+/**
+ * The reference's darkest colours (Breakout's paddle, 22,61,78) nearly vanish on a black terminal, so in the
+ * terminal only a colour darker than MIN_TERMINAL_LUMA is lifted by adding the same amount to each component
+ * (hue kept; GIF and PNG frames keep the reference's colours). Empty cells stay black.
+ */
+export function terminalColour(rgb: Rgb, empty: boolean): Rgb {
+  if (empty) return rgb;
+  const luma = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  if (luma >= MIN_TERMINAL_LUMA) return rgb;
+  const lift = Math.round(MIN_TERMINAL_LUMA - luma);
+  return [Math.min(255, rgb[0] + lift), Math.min(255, rgb[1] + lift), Math.min(255, rgb[2] + lift)];
+}
+
 /** Checks an observation against a game's size and returns the game's channel count. */
 export function checkObservation(obs: unknown, game: GameName): number {
   const channels = GAME_INFO[game].channelNames.length;
@@ -26,7 +42,7 @@ export function checkObservation(obs: unknown, game: GameName): number {
 export function renderAnsi(obs: Uint8Array, game: GameName): string {
   const name = checkGameName(game);
   const channels = checkObservation(obs, name);
-  const colours = gamePalette(name).map(background);
+  const colours = gamePalette(name).map((rgb, i) => background(terminalColour(rgb, i === 0)));
   const indices = paletteIndices(obs, channels);
   const lines: string[] = [];
   for (let y = 0; y < 10; y++) {
@@ -47,5 +63,5 @@ export function renderAnsi(obs: Uint8Array, game: GameName): string {
 export function legendAnsi(game: GameName): string {
   const name = checkGameName(game);
   const palette = gamePalette(name);
-  return GAME_INFO[name].channelNames.map((channel, c) => `${background(palette[c + 1])}  ${RESET} ${channel}`).join('  ');
+  return GAME_INFO[name].channelNames.map((channel, c) => `${background(terminalColour(palette[c + 1]!, false))}  ${RESET} ${channel}`).join('  ');
 }

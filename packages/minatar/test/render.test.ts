@@ -68,7 +68,8 @@ describe('renderAnsi', () => {
     }
     // Row 1 is all bricks (channel 3: the 4th palette colour); the paddle (channel 0) is on the bottom row.
     expect(lines[1]).toBe('\x1b[48;2;193;202;243m' + ' '.repeat(20) + '\x1b[0m');
-    expect(lines[9]).toContain('\x1b[48;2;22;61;78m');
+    // The paddle's reference colour (22,61,78) is lifted to a visible luma of 96 in the terminal, hue kept.
+    expect(lines[9]).toContain('\x1b[48;2;64;103;120m');
     expect(legendAnsi('breakout')).toMatch(/paddle.*ball.*trail.*brick/);
   });
 });
