@@ -1,14 +1,16 @@
 // The queue when Redis misbehaves (issue 15 item 7): an outage is one line, not one per retry or a stack trace;
 // a sweep whose Redis lost its data (restarted without persistence) queues the missing jobs again instead of
 // waiting forever. The Redis-backed case needs redis-server and is skipped with the reason when it is absent.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outageLog } from '../../src/sweep/outage_log.js';
 import { expandGrid } from '../../src/sweep/grid.js';
-import { jobIdFor } from '../../src/sweep/queue.js';
+import { jobIdFor, queueName } from '../../src/sweep/queue.js';
+import { startQueueWorker } from '../../src/sweep/queue_worker.js';
 import { runQueuedSweep } from '../../src/sweep/queue_sweep.js';
 import { parseSweepSpec } from '../../src/sweep/sweep_spec.js';
 import { redisSkipReason, startRedisServer, type RedisServer } from '../helpers/redis_server.js';
@@ -38,6 +40,30 @@ describe.skipIf(redisSkipReason !== undefined)('a sweep whose Redis lost its dat
     await redis?.stop();
     rmSync(root, { recursive: true, force: true });
   });
+
+  it('has the worker fail a job whose run id would leave --work-dir, at once and with the reason', async () => {
+    const workDir = join(root, 'work');
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(queueName, { connection });
+    const worker = await startQueueWorker({ url: redis.url, workDir, log: () => {}, pollMs: 50 });
+    try {
+      await queue.add('evil', { sweep: 'lost', runId: '../../escape', config: { frames: 5000 } }, { jobId: 'evil-job', attempts: 3 });
+      let state = 'waiting';
+      for (let i = 0; i < 200 && state !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        state = await queue.getJobState('evil-job');
+      }
+      const job = await queue.getJob('evil-job');
+      expect(state).toBe('failed');
+      expect(job?.failedReason).toMatch(/^Expected job.runId to be a single path segment .* it contains a path separator/);
+      expect(job?.attemptsMade).toBe(1); // not retried: no attempt can make the job safe
+      expect(existsSync(join(root, 'escape'))).toBe(false);
+    } finally {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 30_000);
 
   it('queues the missing jobs again and says so in one line', async () => {
     const spec = parseSweepSpec({ name: 'lost', base: { frames: 5000 }, grid: { seed: [0, 1] } }, 'lost.json');
