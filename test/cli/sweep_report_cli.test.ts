@@ -46,7 +46,7 @@ describe('sweep, worker and report commands', () => {
     try {
       await run('sweep', file, '--out', out, '--jobs', '2', '--quiet');
       expect(errors.mock.calls.flat().join('\n')).toContain('4 runs, 4 finished now, 0 already finished, 0 failed, 0 not finished');
-      await run('report', out, '--reps', '500');
+      await run('report', out, '--reps', '500', '--normalize', 'minmax');
       expect(logs.mock.calls.flat().join('\n')).toMatch(/\| ×3 90% \| 1 \| 1 \| 1\.000 \[1\.000, 1\.000\] \|/);
       for (const f of ['report.html', 'report.json', 'iqm_vs_width.png', 'learning_curves.svg']) expect(existsSync(join(out, 'report', f)), f).toBe(true);
     } finally {
