@@ -96,7 +96,7 @@ export const baseDefaults: TrainConfig = {
   env: 'CartPole-v1', agent: 'dqn', width: 1, widthScales: 'conv', sparsity: 0.9,
   schedule: 'polynomial', distribution: 'erk', globalScores: 'l2', denseLayers: 'none',
   pruneStart: 0.2, pruneEnd: 0.8, pruneFrequency: 1000,
-  frames: 50_000, seed: 0, gamma: 0.99, batchSize: 64, replayCapacity: 50_000, learningStarts: 1000,
+  frames: 80_000, seed: 0, gamma: 0.99, batchSize: 64, replayCapacity: 50_000, learningStarts: 1000,
   updateEvery: 1, targetUpdateFrames: 500, double: true, dueling: false, nStep: 1, loss: 'huber',
   optimizer: { type: 'adam', lr: 5e-4, eps: 1e-8 },
   epsilonStart: 1, epsilonEnd: 0.02, epsilonDecayFrames: 10_000,

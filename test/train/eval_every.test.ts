@@ -6,7 +6,7 @@ describe('evalEvery default', () => {
   it('gives at least 10 evaluations for short runs and stays at 5000 frames for long ones', () => {
     expect(resolveConfig({ frames: 5000 }).evalEvery).toBe(500);
     expect(resolveConfig({ frames: 20_000 }).evalEvery).toBe(2000);
-    expect(resolveConfig({}).evalEvery).toBe(5000); // 50k frames: 10 evaluations, as before
+    expect(resolveConfig({}).evalEvery).toBe(5000); // 80k frames: every 5000 frames, 16 evaluations
     expect(resolveConfig({ frames: 1_000_000 }).evalEvery).toBe(5000);
     expect(resolveConfig({ frames: 5, learningStarts: 0 }).evalEvery).toBe(1);
   });
