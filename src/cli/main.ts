@@ -25,6 +25,12 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerReportCommand(program);
   registerBenchCommand(program);
+  // One way of writing defaults in every --help: `(default: 10)`, not commander's JSON `(default: "10")`.
+  forEachCommand(program, (c) => {
+    for (const option of c.options) {
+      if (typeof option.defaultValue === 'string' && option.defaultValueDescription === undefined) option.defaultValueDescription = option.defaultValue;
+    }
+  });
   return program;
 }
 

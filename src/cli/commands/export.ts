@@ -53,7 +53,7 @@ export function registerExportCommand(program: Command): void {
     .requiredOption('--out <file>', 'the .onnx file to write')
     .option('--sparse', 'store pruned weight tensors as sparse initializers (COO) where smaller')
     .option('--sparse-indices <type>', 'sparse index type: int64 (the ONNX standard) or compact (int8/16/32, onnxruntime only)', 'int64')
-    .option('--opset <n>', `ONNX opset, up to ${MAX_OPSET} (default ${DEFAULT_OPSET})`)
+    .option('--opset <n>', `ONNX opset, up to ${MAX_OPSET} (default: ${DEFAULT_OPSET})`)
     .option('--no-latency', 'skip the onnxruntime latency comparison')
     .action(async (runDir: string, flags: ExportFlags) => {
       const opset = integerFlag(flags.opset, '--opset', 1, MAX_OPSET);

@@ -34,12 +34,12 @@ export function registerPlayCommand(program: Command): void {
     .description('watch an agent play in the terminal (MinAtar as coloured grids); save an episode as GIF or PNGs')
     .argument('<env>', 'environment id (minatar/<game>, CartPole-v1, Acrobot-v1)')
     .option('--policy <run-dir>', 'act greedily with the policy of a `prunerl train` run (default: at random)')
-    .option('--seed <n>', 'seeds the episodes and the random policy (default 0)')
-    .option('--episodes <n>', 'episodes to play (default 1)')
-    .option('--fps <n>', 'frames per second on a terminal; 0 = no delay (default 10; piped output never waits)')
+    .option('--seed <n>', 'seeds the episodes and the random policy (default: 0)')
+    .option('--episodes <n>', 'episodes to play (default: 1)')
+    .option('--fps <n>', 'frames per second on a terminal; 0 = no delay (default: 10; piped output never waits)')
     .option('--gif <file>', 'save the first episode as an animated GIF (MinAtar only)')
     .option('--png-dir <dir>', 'save the first episode as PNG frames in <dir> (MinAtar only)')
-    .option('--max-steps <n>', 'cut an episode after this many steps (default 10000)')
+    .option('--max-steps <n>', 'cut an episode after this many steps (default: 10000)')
     .action(async (env: string, flags: PlayFlags) => {
       await play(playOptionsFromFlags(env, flags));
     });
