@@ -11,9 +11,14 @@ import type { Policy } from './policy_file.js';
 /** Steps after which an evaluation episode is cut (no built-in env runs this long). */
 const MAX_EVAL_STEPS = 108_000;
 
+/** Multiplies observations by the run's observationScale, in place (the network sees scaled values). */
+export function scaleObservations(x: Float32Array, scale: number): void {
+  if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] *= scale;
+}
+
 export function toInput(obs: Observation, scale: number): Float32Array {
   const x = Float32Array.from(obs);
-  if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] *= scale;
+  scaleObservations(x, scale);
   return x;
 }
 

@@ -1,6 +1,7 @@
 // A loaded policy you can call: Q-values and greedy actions from observations in the env's own dtype and layout
 // (Uint8Array for MinAtar's channels, Float32Array for CartPole's vector). The scaling the network was trained
 // with (observation.scale) is applied here, so callers never repeat it.
+import { toInput } from './evaluation.js';
 import { native } from '../native.js';
 import { qValues as headQValues } from '../agents/q_head.js';
 import type { Policy } from './policy_file.js';
@@ -30,9 +31,7 @@ function networkInput(policy: Policy, obs: Float32Array | Uint8Array, batch: num
   if (obs.length !== batch * size) {
     throw new RangeError(`Expected ${batch * size} values for obs (batch ${batch} × shape [${shape.join(', ')}]) but received ${obs.length}`);
   }
-  const x = Float32Array.from(obs);
-  if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] *= scale;
-  return x;
+  return toInput(obs, scale);
 }
 
 export function policyInference(policy: Policy): PolicyInference {

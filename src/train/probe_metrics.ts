@@ -6,6 +6,7 @@ import { reluOutputShapes } from '../nn/layer_shapes.js';
 import type { UniformReplayBuffer } from '../agents/replay/uniform_replay_buffer.js';
 import type { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
 import { dormantNeurons, srank } from './network_metrics.js';
+import { scaleObservations } from './evaluation.js';
 
 /** Kumar et al.'s srank code uses 2048 states; the probe never has fewer rows than the widest ReLU layer. */
 export const SRANK_PROBE_STATES = 2048;
@@ -29,9 +30,8 @@ export function probeMetrics(
   const states = probeSize(network, replay.size);
   if (states < 1) return null;
   const batch = replay.sample(states, new Random(seed));
-  const obs = batch.obs;
-  if (observationScale !== 1) for (let i = 0; i < obs.length; i++) obs[i] *= observationScale;
-  network.forward(obs, states);
+  scaleObservations(batch.obs, observationScale);
+  network.forward(batch.obs, states);
   const shapes = reluOutputShapes(network.config.layers, network.config.inputShape);
   const acts = network.activations();
   if (acts.length !== shapes.length) throw new Error(`Expected ${shapes.length} ReLU activations but the network returned ${acts.length}`);

@@ -11,7 +11,7 @@ import type { Env, Observation } from '../envs/env.js';
 import { savePolicy } from './policy_file.js';
 import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointHeader, saveCheckpoint, type LoopState } from './checkpoint.js';
 import { MetricsLog, type MetricsRow } from './metrics_log.js';
-import { evaluate, toInput } from './evaluation.js';
+import { evaluate, scaleObservations, toInput } from './evaluation.js';
 import { setupRun, type RunParts } from './run_setup.js';
 import { probeMetrics } from './probe_metrics.js';
 import { weightLayerPositions } from '../nn/layer_shapes.js';
@@ -76,9 +76,8 @@ function epsilonAt(c: TrainConfig, frames: number): number {
 }
 
 function scaleBatch(batch: ReplayBatch, scale: number): void {
-  if (scale === 1) return;
-  for (let i = 0; i < batch.obs.length; i++) batch.obs[i] *= scale;
-  for (let i = 0; i < batch.nextObs.length; i++) batch.nextObs[i] *= scale;
+  scaleObservations(batch.obs, scale);
+  scaleObservations(batch.nextObs, scale);
 }
 
 /** Multiply-adds ×2 of one update over the kept weights (see network_metrics.ts). */
