@@ -49,7 +49,8 @@ export interface Pool2dShape {
 }
 export interface LossResult { loss: number; grad: Float32Array }
 export interface AdamOptions { lr: number; beta1: number; beta2: number; eps: number; step: number }
-export interface RmspropOptions { lr: number; alpha: number; eps: number; centered: boolean }
+/** momentum > 0 (PyTorch's RMSprop momentum, in [0, 1)) needs a momentumBuffer; 0 or absent is the plain step. */
+export interface RmspropOptions { lr: number; alpha: number; eps: number; centered: boolean; momentum?: number }
 export type PruneScope = 'layer' | 'global';
 
 /** Layer specs for the native Network; activations are NHWC for conv stacks, [batch, features] for linear. */
@@ -65,7 +66,7 @@ export type Representation = 'dense' | 'masked' | 'csr';
 export type RepresentationPolicy = 'auto' | Representation;
 export type OptimizerSpec =
   | { type: 'adam'; lr: number; beta1?: number; beta2?: number; eps?: number }
-  | { type: 'rmsprop'; lr: number; alpha?: number; eps?: number; centered?: boolean }
+  | { type: 'rmsprop'; lr: number; alpha?: number; eps?: number; centered?: boolean; momentum?: number }
   | { type: 'sgd'; lr: number };
 
 /** One weight layer (conv2d or linear) of a Network, in construction order. */
@@ -193,11 +194,14 @@ export interface NativeAddon {
   adamStep(params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, options: AdamOptions): void;
   adamStepReference(params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array,
                     options: AdamOptions): void;
-  /** In place on params, squareAvg and gradAvg (gradAvg required when centered). */
+  /**
+   * In place on params, squareAvg, gradAvg (required when centered) and momentumBuffer (required when
+   * options.momentum > 0: buf = μ·buf + g/avg, p −= lr·buf, as torch.optim.RMSprop).
+   */
   rmspropStep(params: Float32Array, grads: Float32Array, squareAvg: Float32Array, gradAvg: Float32Array | null,
-              options: RmspropOptions): void;
+              options: RmspropOptions, momentumBuffer?: Float32Array | null): void;
   rmspropStepReference(params: Float32Array, grads: Float32Array, squareAvg: Float32Array,
-                       gradAvg: Float32Array | null, options: RmspropOptions): void;
+                       gradAvg: Float32Array | null, options: RmspropOptions, momentumBuffer?: Float32Array | null): void;
   relu(x: Float32Array): Float32Array;
   reluBackward(y: Float32Array, dy: Float32Array): Float32Array;
   /** In place on y: y[r,c] += bias[c] */

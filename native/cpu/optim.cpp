@@ -148,16 +148,19 @@ AdamKernel adamKernel(SimdLevel level) {
 // ---- RMSprop ---------------------------------------------------------------------------------------------------
 
 struct RmspropScalars {
-  float lr, alpha, oneMinusAlpha, eps;
+  float lr, alpha, oneMinusAlpha, eps, momentum;
 };
 
-RmspropScalars rmspropScalars(const RmspropConfig& c, const float* gradAvg, int64_t n) {
+RmspropScalars rmspropScalars(const RmspropConfig& c, const float* gradAvg, const float* buf, int64_t n) {
   requireNonNegative(c.lr, "lr");
   requireNumber(c.alpha >= 0.0f && c.alpha <= 1.0f, "a number in [0, 1]", "alpha", c.alpha);
   requireNonNegative(c.eps, "eps");
+  requireNumber(c.momentum >= 0.0f && c.momentum < 1.0f, "a number in [0, 1)", "momentum", c.momentum);
   if (c.centered && gradAvg == nullptr && n > 0)
     throw TypeError("Expected a gradient-average array for gradAvg (centered RMSprop) but received none");
-  return RmspropScalars{c.lr, c.alpha, 1.0f - c.alpha, c.eps};
+  if (c.momentum > 0.0f && buf == nullptr && n > 0)
+    throw TypeError("Expected a momentum buffer for buf (RMSprop momentum > 0) but received none");
+  return RmspropScalars{c.lr, c.alpha, 1.0f - c.alpha, c.eps, c.momentum};
 }
 
 // sq − ga² is a variance and never negative in exact arithmetic; rounding can make it a hair below zero when the
@@ -170,9 +173,9 @@ PRUNERL_NO_CONTRACT inline float centeredVariance(float sq, float ga) {
 }
 
 // sq = α·sq + (1−α)·g²;  centered: ga = α·ga + (1−α)·g, avg = sqrt(sq − ga²) + eps, else avg = sqrt(sq) + eps;
-// p −= lr · g / avg
-PRUNERL_NO_CONTRACT inline void rmspropElement(float& p, float g, float& sq, float* ga,
-                                                       const RmspropScalars& s) {
+// momentum 0 (buf null): p −= lr · g / avg;  else buf = μ·buf + g / avg, p −= lr · buf
+PRUNERL_NO_CONTRACT inline void rmspropElement(float& p, float g, float& sq, float* ga, float* buf,
+                                               const RmspropScalars& s) {
   const float g2 = g * g;
   const float keptSq = s.alpha * sq, newSq = s.oneMinusAlpha * g2;
   sq = keptSq + newSq;
@@ -184,20 +187,27 @@ PRUNERL_NO_CONTRACT inline void rmspropElement(float& p, float g, float& sq, flo
   } else {
     avg = std::sqrt(sq) + s.eps;
   }
+  if (buf != nullptr) {
+    const float kept = s.momentum * *buf, scaled = g / avg;
+    *buf = kept + scaled;
+    const float step = s.lr * *buf;
+    p = p - step;
+    return;
+  }
   const float step = s.lr * g;
   p = p - step / avg;
 }
 
-PRUNERL_NO_CONTRACT void rmspropPortable(float* p, const float* g, float* sq, float* ga, int64_t n,
+PRUNERL_NO_CONTRACT void rmspropPortable(float* p, const float* g, float* sq, float* ga, float* buf, int64_t n,
                                          const RmspropScalars& s) {
-  for (int64_t i = 0; i < n; ++i) rmspropElement(p[i], g[i], sq[i], ga ? ga + i : nullptr, s);
+  for (int64_t i = 0; i < n; ++i) rmspropElement(p[i], g[i], sq[i], ga ? ga + i : nullptr, buf ? buf + i : nullptr, s);
 }
 
 #if PRUNERL_X86_SIMD
-PRUNERL_TARGET_AVX2 PRUNERL_NO_CONTRACT void rmspropAvx2(float* p, const float* g, float* sq, float* ga, int64_t n,
-                                                         const RmspropScalars& s) {
+PRUNERL_TARGET_AVX2 PRUNERL_NO_CONTRACT void rmspropAvx2(float* p, const float* g, float* sq, float* ga, float* buf,
+                                                         int64_t n, const RmspropScalars& s) {
   const __m256 lr = _mm256_set1_ps(s.lr), alpha = _mm256_set1_ps(s.alpha), c = _mm256_set1_ps(s.oneMinusAlpha);
-  const __m256 eps = _mm256_set1_ps(s.eps), zero = _mm256_setzero_ps();
+  const __m256 eps = _mm256_set1_ps(s.eps), zero = _mm256_setzero_ps(), mu = _mm256_set1_ps(s.momentum);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256 gi = _mm256_loadu_ps(g + i);
@@ -211,15 +221,21 @@ PRUNERL_TARGET_AVX2 PRUNERL_NO_CONTRACT void rmspropAvx2(float* p, const float* 
       variance = _mm256_max_ps(_mm256_sub_ps(sqi, _mm256_mul_ps(gai, gai)), zero);  // NaN -> 0, as the scalar rule
     }
     const __m256 avg = _mm256_add_ps(_mm256_sqrt_ps(variance), eps);
-    _mm256_storeu_ps(p + i, _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_div_ps(_mm256_mul_ps(lr, gi), avg)));
+    if (buf != nullptr) {
+      const __m256 bi = _mm256_add_ps(_mm256_mul_ps(mu, _mm256_loadu_ps(buf + i)), _mm256_div_ps(gi, avg));
+      _mm256_storeu_ps(buf + i, bi);
+      _mm256_storeu_ps(p + i, _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_mul_ps(lr, bi)));
+    } else {
+      _mm256_storeu_ps(p + i, _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_div_ps(_mm256_mul_ps(lr, gi), avg)));
+    }
   }
-  for (; i < n; ++i) rmspropElement(p[i], g[i], sq[i], ga ? ga + i : nullptr, s);
+  for (; i < n; ++i) rmspropElement(p[i], g[i], sq[i], ga ? ga + i : nullptr, buf ? buf + i : nullptr, s);
 }
 
 PRUNERL_TARGET_AVX512 PRUNERL_NO_CONTRACT void rmspropAvx512(float* p, const float* g, float* sq, float* ga,
-                                                             int64_t n, const RmspropScalars& s) {
+                                                             float* buf, int64_t n, const RmspropScalars& s) {
   const __m512 lr = _mm512_set1_ps(s.lr), alpha = _mm512_set1_ps(s.alpha), c = _mm512_set1_ps(s.oneMinusAlpha);
-  const __m512 eps = _mm512_set1_ps(s.eps), zero = _mm512_setzero_ps();
+  const __m512 eps = _mm512_set1_ps(s.eps), zero = _mm512_setzero_ps(), mu = _mm512_set1_ps(s.momentum);
   for (int64_t i = 0; i < n; i += 16) {
     const __mmask16 k = n - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - i)) - 1u);
     const __m512 gi = _mm512_maskz_loadu_ps(k, g + i);
@@ -235,13 +251,19 @@ PRUNERL_TARGET_AVX512 PRUNERL_NO_CONTRACT void rmspropAvx512(float* p, const flo
       variance = _mm512_maskz_max_ps(k, _mm512_sub_ps(sqi, _mm512_mul_ps(gai, gai)), zero);
     }
     const __m512 avg = _mm512_add_ps(_mm512_maskz_sqrt_ps(k, variance), eps);
-    _mm512_mask_storeu_ps(p + i, k,
-                          _mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), _mm512_div_ps(_mm512_mul_ps(lr, gi), avg)));
+    if (buf != nullptr) {
+      const __m512 bi = _mm512_add_ps(_mm512_mul_ps(mu, _mm512_maskz_loadu_ps(k, buf + i)), _mm512_div_ps(gi, avg));
+      _mm512_mask_storeu_ps(buf + i, k, bi);
+      _mm512_mask_storeu_ps(p + i, k, _mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), _mm512_mul_ps(lr, bi)));
+    } else {
+      _mm512_mask_storeu_ps(
+          p + i, k, _mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), _mm512_div_ps(_mm512_mul_ps(lr, gi), avg)));
+    }
   }
 }
 #endif
 
-using RmspropKernel = void (*)(float*, const float*, float*, float*, int64_t, const RmspropScalars&);
+using RmspropKernel = void (*)(float*, const float*, float*, float*, float*, int64_t, const RmspropScalars&);
 
 RmspropKernel rmspropKernel(SimdLevel level) {
 #if PRUNERL_X86_SIMD
@@ -265,19 +287,22 @@ void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const Ada
   parallelFor(n, kGrain, [&](int64_t b, int64_t e) { kernel(p + b, g + b, m + b, v + b, e - b, s); });
 }
 
-PRUNERL_NO_CONTRACT void rmspropStepReference(float* p, const float* g, float* sq, float* gradAvg, int64_t n,
-                                              const RmspropConfig& c) {
-  const RmspropScalars s = rmspropScalars(c, gradAvg, n);
+PRUNERL_NO_CONTRACT void rmspropStepReference(float* p, const float* g, float* sq, float* gradAvg, float* buf,
+                                              int64_t n, const RmspropConfig& c) {
+  const RmspropScalars s = rmspropScalars(c, gradAvg, buf, n);
   float* ga = c.centered ? gradAvg : nullptr;
-  for (int64_t i = 0; i < n; ++i) rmspropElement(p[i], g[i], sq[i], ga ? ga + i : nullptr, s);
+  float* mb = c.momentum > 0.0f ? buf : nullptr;
+  for (int64_t i = 0; i < n; ++i) rmspropElement(p[i], g[i], sq[i], ga ? ga + i : nullptr, mb ? mb + i : nullptr, s);
 }
 
-void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c) {
-  const RmspropScalars s = rmspropScalars(c, gradAvg, n);
+void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n, const RmspropConfig& c) {
+  const RmspropScalars s = rmspropScalars(c, gradAvg, buf, n);
   float* ga = c.centered ? gradAvg : nullptr;
+  float* mb = c.momentum > 0.0f ? buf : nullptr;
   const RmspropKernel kernel = rmspropKernel(simdLevel());
-  parallelFor(n, kGrain,
-              [&](int64_t b, int64_t e) { kernel(p + b, g + b, sq + b, ga ? ga + b : nullptr, e - b, s); });
+  parallelFor(n, kGrain, [&](int64_t b, int64_t e) {
+    kernel(p + b, g + b, sq + b, ga ? ga + b : nullptr, mb ? mb + b : nullptr, e - b, s);
+  });
 }
 
 }  // namespace prunerl

@@ -54,7 +54,7 @@ void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, f
 // losses.h / optim.h / elementwise.h, host pointers.
 double huberLoss(const float* pred, const float* target, int64_t n, float delta, float* grad);
 void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
-void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c);
+void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n, const RmspropConfig& c);
 void reluForward(const float* x, int64_t n, float* y);
 void reluBackward(const float* y, const float* dy, int64_t n, float* dx);
 

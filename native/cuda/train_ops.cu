@@ -80,12 +80,12 @@ __global__ void adamKernel(float* __restrict__ p, const float* __restrict__ g, f
 }
 
 struct RmspropScalars {
-  float lr, alpha, oneMinusAlpha, eps;
+  float lr, alpha, oneMinusAlpha, eps, momentum;
 };
 
-// ga == nullptr: not centered.
+// ga == nullptr: not centered; buf == nullptr: no momentum.
 __global__ void rmspropKernel(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ sq,
-                              float* __restrict__ ga, int64_t n, RmspropScalars s) {
+                              float* __restrict__ ga, float* __restrict__ buf, int64_t n, RmspropScalars s) {
   PRUNERL_GRID_STRIDE(i, n) {
     const float gi = g[i];
     const float sqi = __fadd_rn(__fmul_rn(s.alpha, sq[i]), __fmul_rn(s.oneMinusAlpha, __fmul_rn(gi, gi)));
@@ -99,7 +99,13 @@ __global__ void rmspropKernel(float* __restrict__ p, const float* __restrict__ g
     } else {
       avg = __fadd_rn(__fsqrt_rn(sqi), s.eps);
     }
-    p[i] = __fsub_rn(p[i], __fdiv_rn(__fmul_rn(s.lr, gi), avg));
+    if (buf != nullptr) {
+      const float bi = __fadd_rn(__fmul_rn(s.momentum, buf[i]), __fdiv_rn(gi, avg));
+      buf[i] = bi;
+      p[i] = __fsub_rn(p[i], __fmul_rn(s.lr, bi));
+    } else {
+      p[i] = __fsub_rn(p[i], __fdiv_rn(__fmul_rn(s.lr, gi), avg));
+    }
   }
 }
 
@@ -159,22 +165,29 @@ void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const Ada
   dp.download(p), dm.download(m), dv.download(v);
 }
 
-void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c) {
+void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n, const RmspropConfig& c) {
   requireNonNegative(c.lr, "lr");
   requireNumber(c.alpha >= 0.0f && c.alpha <= 1.0f, "a number in [0, 1]", "alpha", c.alpha);
   requireNonNegative(c.eps, "eps");
+  requireNumber(c.momentum >= 0.0f && c.momentum < 1.0f, "a number in [0, 1)", "momentum", c.momentum);
   if (c.centered && gradAvg == nullptr && n > 0)
     throw TypeError("Expected a gradient-average array for gradAvg (centered RMSprop) but received none");
+  const bool withMomentum = c.momentum > 0.0f;
+  if (withMomentum && buf == nullptr && n > 0)
+    throw TypeError("Expected a momentum buffer for buf (RMSprop momentum > 0) but received none");
   requireDevice();
   if (n == 0) return;
-  const RmspropScalars s{c.lr, c.alpha, 1.0f - c.alpha, c.eps};
+  const RmspropScalars s{c.lr, c.alpha, 1.0f - c.alpha, c.eps, c.momentum};
   DeviceBuffer<float> dp(p, n), dsq(sq, n);
   const DeviceBuffer<float> dg(g, n);
   DeviceBuffer<float> dga = c.centered ? DeviceBuffer<float>(gradAvg, n) : DeviceBuffer<float>();
-  rmspropKernel<<<blocksFor(n), kThreads>>>(dp.data(), dg.data(), dsq.data(), c.centered ? dga.data() : nullptr, n, s);
+  DeviceBuffer<float> dbuf = withMomentum ? DeviceBuffer<float>(buf, n) : DeviceBuffer<float>();
+  rmspropKernel<<<blocksFor(n), kThreads>>>(dp.data(), dg.data(), dsq.data(), c.centered ? dga.data() : nullptr,
+                                            withMomentum ? dbuf.data() : nullptr, n, s);
   checkLaunch("rmspropKernel");
   dp.download(p), dsq.download(sq);
   if (c.centered) dga.download(gradAvg);
+  if (withMomentum) dbuf.download(buf);
 }
 
 void reluForward(const float* x, int64_t n, float* y) {

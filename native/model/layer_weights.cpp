@@ -131,7 +131,9 @@ void LayerWeights::rebuild(const float* w, const uint8_t* mask, RepresentationPo
 }
 
 void LayerWeights::ensureState(int slots) {
-  if (slots > kStateSlots) throw RangeError("Expected at most 2 optimizer state slots");
+  if (slots > kStateSlots)
+    throw RangeError("Expected at most " + std::to_string(kStateSlots) + " optimizer state slots but received " +
+                     std::to_string(slots));
   for (int s = 0; s < slots; ++s) state_[s].assign(static_cast<size_t>(paramCount()), 0.0f);
   for (int s = slots; s < kStateSlots; ++s) state_[s].clear();
   stateSlots_ = slots;

@@ -13,7 +13,8 @@ namespace prunerl {
 
 class LayerWeights {
  public:
-  static constexpr int kStateSlots = 2;  // optimizer moments per parameter (Adam m, v; RMSProp square, grad avg)
+  // Optimizer moments per parameter: Adam m, v; RMSProp square avg, grad avg (centered), momentum buffer.
+  static constexpr int kStateSlots = 3;
 
   LayerWeights(int64_t rows, int64_t cols);
 

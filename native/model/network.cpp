@@ -78,10 +78,10 @@ void Network::step() {
   ++step_;
   for (WeightLayer* l : weightLayers_) {
     LayerWeights& w = l->weights;
-    applyOptimizer(optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.paramCount(), step_);
+    applyOptimizer(optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.state(2), w.paramCount(), step_);
     w.afterStep();
     applyOptimizer(optimizer_, l->bias.data(), l->biasGrad.data(), l->biasState[0].data(), l->biasState[1].data(),
-                   static_cast<int64_t>(l->bias.size()), step_);
+                   l->biasState[2].data(), static_cast<int64_t>(l->bias.size()), step_);
   }
 }
 
@@ -201,22 +201,38 @@ std::vector<std::vector<float>> Network::optimizerState() const {
   return out;
 }
 
+// Per weight layer: the weight's kStateSlots moments, then the bias's. Checkpoints written before the momentum
+// buffer existed hold 2 slots per layer (4 arrays); they still load, with the missing slot as zeros.
 void Network::setOptimizerState(int64_t step, const std::vector<std::vector<float>>& tensors) {
   if (!hasOptimizer_) throw RangeError("Expected setOptimizer() before setOptimizerState() on this network");
-  const size_t per = 2 * LayerWeights::kStateSlots;
-  if (tensors.size() != per * weightLayers_.size())
-    throw RangeError("Expected state.tensors to have " + std::to_string(per * weightLayers_.size()) +
-                     " arrays (4 per weight layer) but received " + std::to_string(tensors.size()));
-  for (size_t i = 0; i < weightLayers_.size(); ++i) {
+  constexpr int kLegacySlots = 2;
+  const size_t layers = weightLayers_.size();
+  const int slots = layers > 0 && tensors.size() == 2 * kLegacySlots * layers ? kLegacySlots : LayerWeights::kStateSlots;
+  const size_t per = 2 * static_cast<size_t>(slots);
+  if (tensors.size() != per * layers)
+    throw RangeError("Expected state.tensors to have " + std::to_string(2 * LayerWeights::kStateSlots * layers) +
+                     " arrays (" + std::to_string(2 * LayerWeights::kStateSlots) + " per weight layer; " +
+                     std::to_string(2 * kLegacySlots * layers) + " from an older checkpoint) but received " +
+                     std::to_string(tensors.size()));
+  for (size_t i = 0; i < layers; ++i) {
+    const WeightLayer& l = *weightLayers_[i];
+    for (int s = 0; s < slots; ++s)
+      for (size_t k : {i * per + s, i * per + slots + s}) {
+        const bool isWeight = k == i * per + s;
+        if (static_cast<int64_t>(tensors[k].size()) != (isWeight ? l.weights.size() : static_cast<int64_t>(l.bias.size())))
+          throw RangeError("Expected state.tensors[" + std::to_string(k) + "] to match weight layer " +
+                           std::to_string(i) + "'s " + (isWeight ? "weight" : "bias") + " size");
+      }
+  }
+  // Everything checked first, so a refused state leaves the network as it was.
+  for (size_t i = 0; i < layers; ++i) {
     WeightLayer& l = *weightLayers_[i];
     for (int s = 0; s < LayerWeights::kStateSlots; ++s) {
-      const auto& w = tensors[i * per + s];
-      const auto& b = tensors[i * per + LayerWeights::kStateSlots + s];
-      if (static_cast<int64_t>(w.size()) != l.weights.size() || b.size() != l.bias.size())
-        throw RangeError("Expected state.tensors[" + std::to_string(i * per + s) + "] to match weight layer " +
-                         std::to_string(i) + "'s size");
-      l.weights.setDenseState(s, w.data());
-      if (!l.biasState[s].empty()) l.biasState[s] = b;
+      const bool given = s < slots;
+      const std::vector<float> zerosW(given ? 0 : static_cast<size_t>(l.weights.size()), 0.0f);
+      l.weights.setDenseState(s, given ? tensors[i * per + s].data() : zerosW.data());
+      if (!l.biasState[s].empty())
+        l.biasState[s] = given ? tensors[i * per + slots + s] : std::vector<float>(l.bias.size(), 0.0f);
     }
   }
   step_ = step;

@@ -15,18 +15,19 @@ struct OptimizerSpec {
   RmspropConfig rmsprop;
   float sgdLr = 1e-2f;
 
-  // How many moment arrays each parameter array needs.
+  // How many moment arrays each parameter array needs (slots 0..n−1; RMSProp's momentum buffer is slot 2, so
+  // with momentum the unused grad-average slot of an uncentered RMSProp is allocated too).
   int stateSlots() const {
     switch (kind) {
       case OptimizerKind::Adam: return 2;
-      case OptimizerKind::Rmsprop: return rmsprop.centered ? 2 : 1;
+      case OptimizerKind::Rmsprop: return rmsprop.momentum > 0.0f ? 3 : rmsprop.centered ? 2 : 1;
       default: return 0;
     }
   }
 };
 
-// One update of n parameters; state0/state1 as stateSlots() says; step is the 1-based count after this update.
+// One update of n parameters; state0..state2 as stateSlots() says; step is the 1-based count after this update.
 void applyOptimizer(const OptimizerSpec& spec, float* params, const float* grads, float* state0, float* state1,
-                    int64_t n, int64_t step);
+                    float* state2, int64_t n, int64_t step);
 
 }  // namespace prunerl

@@ -217,7 +217,8 @@ Napi::Value adamStepJs(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// rmspropStep(params, grads, squareAvg, gradAvg | null, { lr, alpha, eps, centered }): in place
+// rmspropStep(params, grads, squareAvg, gradAvg | null, { lr, alpha, eps, centered, momentum? }, momentumBuffer?):
+// in place; momentumBuffer is required when options.momentum > 0
 Napi::Value rmspropStepJs(const Napi::CallbackInfo& info) {
   const Span<float> params = float32Arg(info[0], "params"), grads = float32Arg(info[1], "grads");
   requireLength(grads.size, params.size, "grads", "params.length");
@@ -237,10 +238,19 @@ Napi::Value rmspropStepJs(const Napi::CallbackInfo& info) {
   if (!readProperty(o, "centered").IsBoolean()) throwType("a boolean", "options.centered", readProperty(o, "centered"));
   c.centered = readProperty(o, "centered").As<Napi::Boolean>().Value();
   if (c.centered && !hasGradAvg) throwType("a Float32Array (options.centered is true)", "gradAvg", info[3]);
+  if (!readProperty(o, "momentum").IsUndefined()) c.momentum = floatField(o, "momentum", "a number in [0, 1)", unitOpen);
+  Span<float> buf;
+  if (c.momentum > 0.0f) {
+    if (info.Length() < 6 || !info[5].IsTypedArray())
+      throwType("a Float32Array (options.momentum > 0)", "momentumBuffer", info.Length() < 6 ? info.Env().Undefined() : info[5]);
+    buf = float32Arg(info[5], "momentumBuffer");
+    requireLength(buf.size, params.size, "momentumBuffer", "params.length");
+  }
   std::vector<Written> out = {region(params, "params"), region(squareAvg, "squareAvg")};
   if (c.centered) out.push_back(region(gradAvg, "gradAvg"));
+  if (c.momentum > 0.0f) out.push_back(region(buf, "momentumBuffer"));
   requireDisjoint(out, {region(grads, "grads")});
-  cuda::rmspropStep(params.data, grads.data, squareAvg.data, gradAvg.data, params.size, c);
+  cuda::rmspropStep(params.data, grads.data, squareAvg.data, gradAvg.data, buf.data, params.size, c);
   return info.Env().Undefined();
 }
 

@@ -242,6 +242,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
       spec.rmsprop.alpha = unit("alpha", 0.99);
       spec.rmsprop.eps = positive("eps", 1e-8, false);
       spec.rmsprop.centered = boolFieldOr(o, "optimizer", "centered", false);
+      spec.rmsprop.momentum = unit("momentum", 0);
     } else if (type == "sgd") {
       spec.kind = OptimizerKind::Sgd;
       spec.sgdLr = positive("lr", 0, true);

@@ -236,11 +236,12 @@ Napi::Value adamStepReferenceJs(const Napi::CallbackInfo& info) {
 }
 
 struct RmspropCall {
-  Span<float> params, grads, squareAvg, gradAvg;
+  Span<float> params, grads, squareAvg, gradAvg, momentumBuffer;
   RmspropConfig config;
 };
 
-// (params, grads, squareAvg, gradAvg | null, options: { lr, alpha, eps, centered })
+// (params, grads, squareAvg, gradAvg | null, options: { lr, alpha, eps, centered, momentum? }, momentumBuffer?)
+// momentumBuffer is required (and updated) when options.momentum > 0, ignored otherwise.
 RmspropCall rmspropArgs(const Napi::CallbackInfo& info) {
   RmspropCall call;
   call.params = float32Arg(info[0], "params");
@@ -260,22 +261,34 @@ RmspropCall rmspropArgs(const Napi::CallbackInfo& info) {
   if (!readProperty(o, "centered").IsBoolean()) throwType("a boolean", "options.centered", readProperty(o, "centered"));
   call.config.centered = readProperty(o, "centered").As<Napi::Boolean>().Value();
   if (call.config.centered && !hasGradAvg) throwType("a Float32Array (options.centered is true)", "gradAvg", info[3]);
+  const Napi::Value momentum = readProperty(o, "momentum");
+  if (!momentum.IsUndefined())
+    call.config.momentum = floatField(o, "momentum", "a number in [0, 1)", unitOpen);
+  if (call.config.momentum > 0.0f) {
+    if (info.Length() < 6 || !info[5].IsTypedArray())
+      throwType("a Float32Array (options.momentum > 0)", "momentumBuffer", info.Length() < 6 ? info.Env().Undefined() : info[5]);
+    call.momentumBuffer = float32Arg(info[5], "momentumBuffer");
+    requireLength(call.momentumBuffer.size, call.params.size, "momentumBuffer", "params.length");
+  }
   std::vector<Written> out = {written(call.params, "params"), written(call.squareAvg, "squareAvg")};
-  // Without centering gradAvg is neither read nor written.
+  // Without centering gradAvg is neither read nor written; without momentum, neither is the buffer.
   if (call.config.centered) out.push_back(written(call.gradAvg, "gradAvg"));
+  if (call.config.momentum > 0.0f) out.push_back(written(call.momentumBuffer, "momentumBuffer"));
   requireDisjoint(out, {written(call.grads, "grads")});
   return call;
 }
 
 Napi::Value rmspropStepJs(const Napi::CallbackInfo& info) {
   const RmspropCall c = rmspropArgs(info);
-  rmspropStep(c.params.data, c.grads.data, c.squareAvg.data, c.gradAvg.data, c.params.size, c.config);
+  rmspropStep(c.params.data, c.grads.data, c.squareAvg.data, c.gradAvg.data, c.momentumBuffer.data, c.params.size,
+              c.config);
   return info.Env().Undefined();
 }
 
 Napi::Value rmspropStepReferenceJs(const Napi::CallbackInfo& info) {
   const RmspropCall c = rmspropArgs(info);
-  rmspropStepReference(c.params.data, c.grads.data, c.squareAvg.data, c.gradAvg.data, c.params.size, c.config);
+  rmspropStepReference(c.params.data, c.grads.data, c.squareAvg.data, c.gradAvg.data, c.momentumBuffer.data,
+                       c.params.size, c.config);
   return info.Env().Undefined();
 }
 

@@ -15,12 +15,16 @@ void adamStepReference(float* p, const float* g, float* m, float* v, int64_t n, 
 void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
 
 struct RmspropConfig {
-  float lr = 1e-2f, alpha = 0.99f, eps = 1e-8f;
+  float lr = 1e-2f, alpha = 0.99f, eps = 1e-8f, momentum = 0.0f;
   bool centered = false;
 };
 //   sq = α·sq + (1−α)·g²;  centered: ga = α·ga + (1−α)·g, avg = sqrt(sq − ga²) + eps; else avg = sqrt(sq) + eps
-//   p −= lr · g / avg        (eps added after the square root, as PyTorch and the MinAtar reference)
-void rmspropStepReference(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c);
-void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, int64_t n, const RmspropConfig& c);
+//   momentum 0:  p −= lr · g / avg        (eps added after the square root, as PyTorch and the MinAtar reference)
+//   momentum μ > 0 (PyTorch's buffer):  buf = μ·buf + g / avg;  p −= lr · buf
+// gradAvg is used only when centered, buf only when momentum > 0 (either may be null otherwise). With momentum 0
+// the operations, and so the results, are exactly those of the momentum-free step.
+void rmspropStepReference(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n,
+                          const RmspropConfig& c);
+void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n, const RmspropConfig& c);
 
 }  // namespace prunerl

@@ -48,13 +48,9 @@ function denseLayerIndices(kind: TrainConfig['denseLayers'], layers: number): nu
   return [];
 }
 
-/** The native optimizer's spec. RMSProp momentum is a config option, but the native RMSProp has none yet. */
+/** The native optimizer's spec: the config's fields as they are (momentum is RMSProp's, refused for others by the config check). */
 function optimizerSpecOf(o: TrainConfig['optimizer']): OptimizerSpec {
-  const { momentum, ...spec } = o;
-  if (momentum !== undefined && momentum > 0) {
-    throw new RangeError(`Expected optimizer.momentum = 0 (the native RMSProp has no momentum yet) but received ${momentum}`);
-  }
-  return spec as OptimizerSpec;
+  return { ...o } as OptimizerSpec;
 }
 
 /** The learner a config describes, for an env with these spaces: network, head, agent, replay buffer, pruner. */
