@@ -12,7 +12,10 @@ import type { UpdateResult } from './dqn_update.js';
 
 type C51Head = Extract<QHead, { kind: 'c51' }>;
 
-export function c51Update(online: Network, target: Network, head: C51Head, batch: ReplayBatch, double: boolean): UpdateResult {
+/** An extra loss term on the online logits [batch, actions, atoms] of s (CQL's regulariser): its loss and dL/dlogits. */
+export type C51ExtraTerm = (logits: Float32Array) => { loss: number; dLogits: Float32Array };
+
+export function c51Update(online: Network, target: Network, head: C51Head, batch: ReplayBatch, double: boolean, extraTerm?: C51ExtraTerm): UpdateResult {
   const B = batch.batchSize;
   const { actions: A, atoms: N, vMin, vMax } = head;
   const z = c51Support(head);
@@ -45,7 +48,13 @@ export function c51Update(online: Network, target: Network, head: C51Head, batch
   const { loss, grad, perRow } = native.softmaxCrossEntropy(taken, m, B, N, batch.weights ?? null);
   const dLogits = new Float32Array(B * A * N);
   for (let b = 0; b < B; b++) dLogits.set(grad.subarray(b * N, (b + 1) * N), (b * A + batch.actions[b]) * N);
+  let totalLoss = loss;
+  if (extraTerm) {
+    const extra = extraTerm(logits);
+    totalLoss += extra.loss;
+    for (let i = 0; i < dLogits.length; i++) dLogits[i] += extra.dLogits[i];
+  }
   online.backward(c51HeadBackward(dLogits, B, head));
   online.step();
-  return { loss, tdErrors: perRow };
+  return { loss: totalLoss, tdErrors: perRow };
 }

@@ -11,6 +11,8 @@ import { qHeadBackward, qValues, type QHead } from './q_head.js';
 export interface DqnUpdateOptions {
   double: boolean;
   loss: 'huber' | 'mse';
+  /** An extra loss term on Q_online(s_b, ·) [batch, actions] (CQL's regulariser), added to L and to dL/dQ. */
+  extraTerm?: (q: Float32Array) => { loss: number; dQ: Float32Array };
 }
 
 export interface UpdateResult {
@@ -49,6 +51,11 @@ export function dqnUpdate(online: Network, target: Network, head: QHead, batch: 
   for (let b = 0; b < B; b++) {
     tdErrors[b] = Math.abs(taken[b] - y[b]);
     dQ[b * A + batch.actions[b]] = grad[b] * (batch.weights ? batch.weights[b] : 1);
+  }
+  if (options.extraTerm) {
+    const extra = options.extraTerm(q);
+    weightedLoss += extra.loss;
+    for (let i = 0; i < dQ.length; i++) dQ[i] += extra.dQ[i];
   }
   online.backward(qHeadBackward(dQ, B, head));
   online.step();
