@@ -102,7 +102,7 @@ export function benchTrainUpdate(options: TrainBenchOptions): TrainBenchResult {
     const elapsed = Number(now - start) / 1e9;
     times.sort((a, b) => a - b);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-    const params = agent.online.params();
+    const params = agent.prunable.params();
     const keptWeights = params.reduce((a, p) => a + p.kept, 0), totalWeights = params.reduce((a, p) => a + p.size, 0);
     return {
       net: options.net, width: options.width, sparsity: options.sparsity, agent: options.agent,

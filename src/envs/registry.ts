@@ -2,16 +2,19 @@
 // Optional packages (the GPL MinAtar port) register themselves when imported; makeEnv imports them on demand
 // so that `--env minatar/breakout` works whenever @prunerl/minatar is installed, and the core never depends on it.
 import type { Env, EnvFactory, EnvOptions } from './env.js';
+import type { ContinuousEnv } from './continuous_env.js';
 import { MINATAR_PACKAGE, minatarInstallCommand } from './minatar_install.js';
 
-const factories = new Map<string, EnvFactory>();
+/** Discrete-action envs (Env) and continuous-control ones (ContinuousEnv, for SAC) share one registry. */
+type AnyEnvFactory = EnvFactory | ((options?: EnvOptions) => ContinuousEnv);
+const factories = new Map<string, AnyEnvFactory>();
 
 /** Optional packages that provide env families, by id prefix. */
 const providers: Record<string, { module: string; install: string }> = {
   'minatar/': { module: MINATAR_PACKAGE, install: minatarInstallCommand },
 };
 
-export function registerEnv(id: string, factory: EnvFactory): void {
+export function registerEnv(id: string, factory: AnyEnvFactory): void {
   factories.set(id, factory);
 }
 
@@ -19,13 +22,31 @@ export function registeredEnvs(): string[] {
   return [...factories.keys()].sort();
 }
 
-export async function makeEnv(id: string, options?: EnvOptions): Promise<Env> {
+async function makeAnyEnv(id: string, options?: EnvOptions): Promise<Env | ContinuousEnv> {
   if (!factories.has(id)) await loadProvider(id);
   const factory = factories.get(id);
   if (!factory) {
     throw new RangeError(`Expected a registered environment for env but received '${id}'; known: ${registeredEnvs().join(', ')}`);
   }
   return factory(options);
+}
+
+/** An env with discrete actions (what dqn, rainbow, iqn and miqn train on); a Box action space is refused. */
+export async function makeEnv(id: string, options?: EnvOptions): Promise<Env> {
+  const env = await makeAnyEnv(id, options);
+  if (env.actionSpace.kind !== 'discrete') {
+    throw new RangeError(`Expected an environment with discrete actions for env but '${id}' has a continuous (Box) action space: train it with --agent sac`);
+  }
+  return env as Env;
+}
+
+/** An env with a Box action space (what sac trains on); discrete actions are refused. */
+export async function makeContinuousEnv(id: string, options?: EnvOptions): Promise<ContinuousEnv> {
+  const env = await makeAnyEnv(id, options);
+  if (env.actionSpace.kind !== 'box') {
+    throw new RangeError(`Expected an environment with continuous (Box) actions for env (agent sac) but '${id}' has ${(env as Env).actionSpace.n} discrete actions: train it with dqn, rainbow, iqn or miqn`);
+  }
+  return env as ContinuousEnv;
 }
 
 /**

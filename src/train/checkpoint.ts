@@ -45,16 +45,31 @@ interface CheckpointHeader {
   loop: LoopState;
   optimizerStep: number;
   optimizerTensors: number;
+  /** The optimizer states after the first network's (IQN, SAC): absent in DQN/Rainbow checkpoints. */
+  moreOptimizers?: { name: string; step: number; tensors: number }[];
+  agentState?: unknown;
   replay: Omit<ReplayState, 'obs' | 'nextObs' | 'actions' | 'rewards' | 'discounts' | 'dones' | 'priorities' | 'pending'>;
   pendingStreams: number[];
   hasPriorities: boolean;
 }
 
+/** One network of an agent, under the tensor-name prefix it is stored with; `optimizer`: its optimizer state too. */
+export interface CheckpointNetwork {
+  name: string;
+  network: Network;
+  optimizer: boolean;
+}
+
 export interface CheckpointContents {
   config: TrainConfig;
   loop: LoopState;
-  online: Network;
-  target: Network;
+  /**
+   * Every network of the agent, in a fixed order. DQN/Rainbow: online (with its optimizer) and target, stored as
+   * they always were; IQN and SAC add more (their optimizer states as `opt.<name>.<i>`).
+   */
+  networks: CheckpointNetwork[];
+  /** The agent's state outside its networks (IQN's τ stream, SAC's temperature), JSON; null for DQN/Rainbow. */
+  agentState: unknown;
   replay: ReplayState;
   /** The observation the agent acts on next (mid-episode checkpoints). */
   obs: Float32Array | Uint8Array | null;
@@ -84,10 +99,15 @@ function getNetwork(tensors: Map<string, Tensor>, prefix: string, net: Network, 
 
 export function saveCheckpoint(path: string, c: CheckpointContents): void {
   const tensors = new Map<string, Tensor>();
-  putNetwork(tensors, 'online', c.online);
-  putNetwork(tensors, 'target', c.target);
-  const opt = c.online.getOptimizerState();
+  for (const n of c.networks) putNetwork(tensors, n.name, n.network);
+  const [first, ...others] = c.networks.filter((n) => n.optimizer);
+  const opt = first.network.getOptimizerState();
   opt.tensors.forEach((t, i) => tensors.set(`opt${i}`, t));
+  const moreOptimizers = others.map((n) => {
+    const state = n.network.getOptimizerState();
+    state.tensors.forEach((t, i) => tensors.set(`opt.${n.name}.${i}`, t));
+    return { name: n.name, step: state.step, tensors: state.tensors.length };
+  });
   const { obs, nextObs, actions, rewards, discounts, dones, priorities, pending, ...replayScalars } = c.replay;
   Object.entries({ obs, nextObs, actions, rewards, discounts, dones }).forEach(([k, v]) => tensors.set(`replay.${k}`, v));
   if (priorities) tensors.set('replay.priorities', priorities);
@@ -100,6 +120,8 @@ export function saveCheckpoint(path: string, c: CheckpointContents): void {
   const header: CheckpointHeader = {
     kind: 'checkpoint', format: 1, config: c.config, loop: c.loop,
     optimizerStep: opt.step, optimizerTensors: opt.tensors.length,
+    ...(moreOptimizers.length ? { moreOptimizers } : {}),
+    ...(c.agentState !== null && c.agentState !== undefined ? { agentState: c.agentState } : {}),
     replay: replayScalars, pendingStreams: pending.map((p) => p.stream), hasPriorities: priorities !== undefined,
   };
   writeArchive(path, header, tensors);
@@ -140,18 +162,29 @@ export function readCheckpointHeader(path: string): { config: TrainConfig; loop:
 }
 
 /** Restores networks and optimizer state in place; returns the replay state, loop state and current obs. */
-export function loadCheckpoint(path: string, online: Network, target: Network): Omit<CheckpointContents, 'online' | 'target'> {
+export function loadCheckpoint(path: string, networks: CheckpointNetwork[]): Omit<CheckpointContents, 'networks'> {
   const archive = readArchive<CheckpointHeader>(path);
   const header = checkHeader(archive.header, path), tensors = archive.tensors;
-  getNetwork(tensors, 'online', online, path);
-  getNetwork(tensors, 'target', target, path);
-  const opt: Float32Array[] = [];
-  for (let i = 0; i < header.optimizerTensors; i++) {
-    const t = tensors.get(`opt${i}`);
-    if (!(t instanceof Float32Array)) throw new Error(`Expected optimizer tensor ${i} in ${path} but it is missing: the checkpoint does not match this network`);
-    opt.push(t);
+  for (const n of networks) getNetwork(tensors, n.name, n.network, path);
+  const optimizerTensors = (prefix: string, count: number): Float32Array[] => {
+    const opt: Float32Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = tensors.get(`${prefix}${i}`);
+      if (!(t instanceof Float32Array)) throw new Error(`Expected optimizer tensor ${prefix}${i} in ${path} but it is missing: the checkpoint does not match this network`);
+      opt.push(t);
+    }
+    return opt;
+  };
+  const [first, ...others] = networks.filter((n) => n.optimizer);
+  first.network.setOptimizerState({ step: header.optimizerStep, tensors: optimizerTensors('opt', header.optimizerTensors) });
+  const more = Array.isArray(header.moreOptimizers) ? header.moreOptimizers : [];
+  for (const n of others) {
+    const saved = more.find((m) => m.name === n.name);
+    if (!saved || !Number.isSafeInteger(saved.tensors) || saved.tensors < 0) {
+      throw new Error(`Expected the optimizer state of ${n.name} in ${path} but it is missing: the checkpoint does not match this agent`);
+    }
+    n.network.setOptimizerState({ step: saved.step, tensors: optimizerTensors(`opt.${n.name}.`, saved.tensors) });
   }
-  online.setOptimizerState({ step: header.optimizerStep, tensors: opt });
   const pending: PendingStreamState[] = header.pendingStreams.map((stream, i) => ({
     stream,
     obs: tensors.get(`pending${i}.obs`) as Float32Array | Uint8Array,
@@ -169,5 +202,8 @@ export function loadCheckpoint(path: string, online: Network, target: Network): 
     priorities: header.hasPriorities ? (tensors.get('replay.priorities') as Float64Array) : undefined,
     pending,
   };
-  return { config: header.config, loop: header.loop, replay, obs: (tensors.get('obs') as Float32Array | Uint8Array | undefined) ?? null };
+  return {
+    config: header.config, loop: header.loop, replay, agentState: header.agentState ?? null,
+    obs: (tensors.get('obs') as Float32Array | Uint8Array | undefined) ?? null,
+  };
 }

@@ -41,7 +41,7 @@ export function greedyActor(policy: Policy): (obs: Observation) => number {
   return (obs) => native.argmaxRows(qValues(network.forward(toInput(obs, observation.scale), 1), 1, head), 1, head.actions)[0];
 }
 
-export function evaluate(agent: ValueAgent, env: Env, options: { seed: number; index: number; episodes: number; epsilon: number; scale: number }): number {
+export function evaluate(agent: Pick<ValueAgent, 'act'>, env: Env, options: { seed: number; index: number; episodes: number; epsilon: number; scale: number }): number {
   const rng = new Random(options.seed * 1_000_003 + options.index + 1);
   const act = (obs: Observation) => agent.act(toInput(obs, options.scale), options.epsilon, rng);
   let total = 0;

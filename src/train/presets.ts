@@ -1,7 +1,8 @@
 // Named settings from the literature, applied under the config file and the flags.
 import type { TrainConfig } from './train_config.js';
+import { cqlC51Defaults } from '../offline/offline_config.js';
 
-export const presetNames = ['cartpole-dqn', 'minatar-dqn', 'dopamine-dqn', 'dopamine-rainbow'] as const;
+export const presetNames = ['cartpole-dqn', 'minatar-dqn', 'dopamine-dqn', 'dopamine-rainbow', 'dopamine-iqn', 'dopamine-miqn'] as const;
 export type PresetName = (typeof presetNames)[number];
 
 const presets: Record<PresetName, Partial<TrainConfig>> = {
@@ -38,7 +39,38 @@ const presets: Record<PresetName, Partial<TrainConfig>> = {
     atoms: 51, vMin: -10, vMax: 10, nStep: 3, prioritized: true, priorityAlpha: 0.5, priorityBeta: 0.5,
     dueling: false, double: false,
   },
+  // Dopamine JAX's IQN (google/dopamine dopamine/jax/agents/implicit_quantile/configs/implicit_quantile.gin):
+  // N = N' = 64 τ samples, K = 32 to act, κ = 1, 3-step returns, Adam (lr 5e-5, ε 3.125e-4), batch 32, an update
+  // every 4 agent steps, target copy every 8000 agent steps, 20k steps before learning, ε 1 → 0.01 over 250k
+  // steps, replay 1M (uniform), no double, no dueling; the Impala ResNet, as the paper's other agents.
+  'dopamine-iqn': {
+    agent: 'iqn', net: 'impala', optimizer: { type: 'adam', lr: 5e-5, eps: 3.125e-4 }, batchSize: 32, updateEvery: 4,
+    targetUpdateFrames: 8000, learningStarts: 20_000, epsilonStart: 1, epsilonEnd: 0.01,
+    epsilonDecayFrames: 250_000, replayCapacity: 1_000_000, evalEpsilon: 0.001, nStep: 3, prioritized: false,
+    numTauSamples: 64, numTauPrimeSamples: 64, numQuantileSamples: 32, kappa: 1, double: false, dueling: false,
+  },
+  // Munchausen-IQN as Vieillard et al. ran it in Dopamine (google-research munchausen_rl/configs/atari.gin): the
+  // IQN constants above with 1-step returns (update_horizon = 1) and the Munchausen term τ = 0.03, α = 0.9,
+  // l0 = −1 (the paper's appendix; munchausen_rl/agents/m_iqn.py).
+  'dopamine-miqn': {
+    agent: 'miqn', net: 'impala', optimizer: { type: 'adam', lr: 5e-5, eps: 3.125e-4 }, batchSize: 32, updateEvery: 4,
+    targetUpdateFrames: 8000, learningStarts: 20_000, epsilonStart: 1, epsilonEnd: 0.01,
+    epsilonDecayFrames: 250_000, replayCapacity: 1_000_000, evalEpsilon: 0.001, nStep: 1, prioritized: false,
+    numTauSamples: 64, numTauPrimeSamples: 64, numQuantileSamples: 32, kappa: 1, double: false, dueling: false,
+    munchausenTau: 0.03, munchausenAlpha: 0.9, munchausenL0: -1,
+  },
 };
+
+/** IQN and M-IQN: no double DQN (Dopamine's IQN targets use the target network's greedy action). */
+const iqnDefaults: Partial<TrainConfig> = { double: false, dueling: false };
+
+/** Defaults an agent brings before the preset, config file and flags. */
+export function agentDefaultsFor(agent: TrainConfig['agent']): Partial<TrainConfig> {
+  if (agent === 'rainbow') return rainbowDefaults;
+  if (agent === 'iqn' || agent === 'miqn') return iqnDefaults;
+  if (agent === 'cql-c51') return cqlC51Defaults;
+  return {};
+}
 
 /** What makes the rainbow agent Rainbow (Hessel et al. 2018, Dopamine's choices): C51 with 51 atoms on [−10, 10],
  * 3-step returns, prioritized replay (α 0.5, β 0.5), dueling and double. */

@@ -5,6 +5,11 @@ import { registerBuiltinEnvs } from '../envs/builtin.js';
 import { architecture, type ArchitectureName } from '../nn/architectures.js';
 import { headOutputs, type QHead } from '../agents/q_head.js';
 import { ValueAgent } from '../agents/value_agent.js';
+import { IqnAgent } from '../agents/iqn/iqn_agent.js';
+import { valueRunAgent, type RunAgent } from './run_agent.js';
+import { iqnRunAgent } from './iqn_run_agent.js';
+import { cqlRunAgent } from '../offline/cql_run_agent.js';
+import { isOfflineAgent } from '../offline/offline_config.js';
 import { UniformReplayBuffer } from '../agents/replay/uniform_replay_buffer.js';
 import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
 import { Pruner } from '../prune/pruner.js';
@@ -18,7 +23,8 @@ export interface RunParts {
   evalEnv: Env;
   net: ArchitectureName;
   head: QHead;
-  agent: ValueAgent;
+  /** The agent as the trainer drives it (DQN/Rainbow: a ValueAgent; IQN/M-IQN: an IqnAgent). */
+  agent: RunAgent;
   replay: UniformReplayBuffer | PrioritizedReplayBuffer;
   pruner: Pruner | null;
   totalUpdates: number;
@@ -30,7 +36,8 @@ export function totalUpdatesOf(c: Pick<TrainConfig, 'frames' | 'updateEvery' | '
 }
 
 export function headOf(c: TrainConfig, actions: number): QHead {
-  if (c.agent === 'rainbow') return { kind: 'c51', actions, atoms: c.atoms, vMin: c.vMin, vMax: c.vMax, dueling: c.dueling };
+  if (c.agent === 'rainbow' || c.agent === 'cql-c51') return { kind: 'c51', actions, atoms: c.atoms, vMin: c.vMin, vMax: c.vMax, dueling: c.dueling };
+  // IQN's policy (midpoint Q-values, iqn_run_agent.ts) has a plain Q head; its network ends in `actions` units.
   return c.dueling ? { kind: 'dueling', actions } : { kind: 'q', actions };
 }
 
@@ -53,6 +60,18 @@ function optimizerSpecOf(o: TrainConfig['optimizer']): OptimizerSpec {
   return { ...o } as OptimizerSpec;
 }
 
+/** IQN (Dabney et al. 2018) or M-IQN (Vieillard et al. 2020) on the architecture's layers (iqn_network.ts splits them). */
+function iqnAgentOf(c: TrainConfig, layers: ReturnType<typeof architecture>, space: BoxSpace): RunAgent {
+  const munchausen = c.agent === 'miqn';
+  const samples = { quantiles: c.numTauSamples, targetQuantiles: c.numTauPrimeSamples, actingQuantiles: c.numQuantileSamples, munchausen };
+  const agent = new IqnAgent({
+    layers, inputShape: space.shape, optimizer: optimizerSpecOf(c.optimizer), seed: c.seed,
+    quantiles: samples.quantiles, targetQuantiles: samples.targetQuantiles, actingQuantiles: samples.actingQuantiles, kappa: c.kappa,
+    munchausen: munchausen ? { temperature: c.munchausenTau, alpha: c.munchausenAlpha, clipMin: c.munchausenL0 } : false,
+  });
+  return iqnRunAgent(agent, samples);
+}
+
 /** The learner a config describes, for an env with these spaces: network, head, agent, replay buffer, pruner. */
 export type AgentParts = Omit<RunParts, 'env' | 'evalEnv'>;
 
@@ -64,10 +83,14 @@ export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number
   const net: ArchitectureName = c.net ?? (space.shape.length === 3 ? 'minatar' : 'mlp');
   const head = headOf(c, actions);
   const layers = architecture(net, { width: c.width, widthScales: c.widthScales, outputs: headOutputs(head), inputShape: space.shape });
-  const agent = new ValueAgent({
+  const valueAgent = (): ValueAgent => new ValueAgent({
     layers, inputShape: space.shape, head, optimizer: optimizerSpecOf(c.optimizer), double: c.double,
     loss: c.loss, seed: c.seed,
   });
+  if (c.agent === 'sac') throw new RangeError('Expected an agent that prunerl train runs for agent but sac is not wired into the trainer yet (the SacAgent library class is)');
+  const agent = c.agent === 'iqn' || c.agent === 'miqn' ? iqnAgentOf(c, layers, space)
+    : isOfflineAgent(c.agent) ? cqlRunAgent(valueAgent(), { alpha: c.cqlAlpha, double: c.double, loss: c.loss })
+    : valueRunAgent(valueAgent(), c.double);
   const replayOptions = { capacity: c.replayCapacity, observationSpace: space, nStep: c.nStep, gamma: c.gamma };
   const replay = c.prioritized
     ? new PrioritizedReplayBuffer({ ...replayOptions, alpha: c.priorityAlpha })
@@ -76,10 +99,10 @@ export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number
   let pruner: Pruner | null = null;
   if (c.sparsity > 0) {
     if (totalUpdates < 2) throw new RangeError(`Expected a run with at least 2 updates to prune but frames = ${c.frames} gives ${totalUpdates}`);
-    pruner = new Pruner(agent.online, {
+    pruner = new Pruner(agent.prunable, {
       schedule: scheduleOf(c, totalUpdates), distribution: c.distribution as SparsityDistribution,
       globalScores: c.globalScores,
-      dense: denseLayerIndices(c.denseLayers, agent.online.params().length),
+      dense: denseLayerIndices(c.denseLayers, agent.prunable.params().length),
     });
   }
   return { net, head, agent, replay, pruner, totalUpdates };

@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { architectureNames } from '../nn/architectures.js';
 import { sparsityDistributions } from '../prune/distribution.js';
-import { presetFor, presetNames, rainbowDefaults, type PresetName } from './presets.js';
+import { agentDefaultsFor, presetFor, presetNames, type PresetName } from './presets.js';
 import { refuseUnsafeKeys } from '../config_keys.js';
+import { offlineAgents, offlineProblems, offlineRunDefaults } from '../offline/offline_config.js';
 
 const optimizerSchema = z.strictObject({
   type: z.enum(['adam', 'rmsprop', 'sgd']),
@@ -15,7 +16,7 @@ const optimizerSchema = z.strictObject({
   beta2: z.number().min(0).max(1).optional(),
   alpha: z.number().min(0).max(1).optional(),
   centered: z.boolean().optional(),
-  /** RMSProp momentum (PyTorch's): 0, MinAtar's dqn.py at its latest revision, unless asked. */
+  /** RMSProp momentum (PyTorch's buffer: b = μb + g/(√v̂ + ε), θ −= lr·b): 0, MinAtar's dqn.py at its latest revision, unless asked. */
   momentum: z.number().min(0).lt(1).optional(),
 });
 
@@ -23,7 +24,8 @@ export const trainConfigSchema = z.strictObject({
   /** A registered env id: CartPole-v1, Acrobot-v1, minatar/<game> (with @prunerl/minatar). */
   // Capped so that an env id echoed in an error message stays one readable line.
   env: z.string().min(1).max(200),
-  agent: z.enum(['dqn', 'rainbow']),
+  /** dqn, rainbow (value agents), iqn, miqn (implicit quantiles, Munchausen), sac (continuous actions). */
+  agent: z.enum(['dqn', 'rainbow', 'iqn', 'miqn', 'sac', ...offlineAgents]),
   preset: z.enum(presetNames).optional(),
   /** mlp for vector observations, minatar / nature / impala for image ones. */
   net: z.enum(architectureNames).optional(),
@@ -72,6 +74,15 @@ export const trainConfigSchema = z.strictObject({
   atoms: z.number().int().min(2),
   vMin: z.number(),
   vMax: z.number(),
+  /** IQN / M-IQN (Dopamine's names): τ samples N (online) and N' (target) per update, K to act; Huber κ. */
+  numTauSamples: z.number().int().min(1),
+  numTauPrimeSamples: z.number().int().min(1),
+  numQuantileSamples: z.number().int().min(1),
+  kappa: z.number().positive(),
+  /** M-IQN (Vieillard et al. 2020): entropy temperature τ, scale α of the log-policy bonus, its lower clip l0. */
+  munchausenTau: z.number().positive(),
+  munchausenAlpha: z.number().min(0).max(1),
+  munchausenL0: z.number().max(0),
   /** Prioritized replay (rainbow): α and the importance-sampling exponent β. */
   prioritized: z.boolean(),
   priorityAlpha: z.number().min(0).max(1),
@@ -86,6 +97,12 @@ export const trainConfigSchema = z.strictObject({
   device: z.enum(['cpu', 'cuda']),
   /** Multiplies observations after the cast to float (1 for 0/1 grids, 1/255 for pixels). */
   observationScale: z.number().positive(),
+  /** --offline: the Minari-layout dataset an offline agent (cql, cql-c51) trains from; frames then counts gradient steps. */
+  offline: z.string().min(1).max(4096).optional(),
+  /** --save-replay: the dataset folder every transition of this run is written to (Minari's HDF5 layout). */
+  saveReplay: z.string().min(1).max(4096).optional(),
+  /** CQL's coefficient α on mean_b [logsumexp_a Q(s_b, a) − Q(s_b, a_b)] (cql, cql-c51). */
+  cqlAlpha: z.number().min(0),
 });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
@@ -100,8 +117,11 @@ export const baseDefaults: TrainConfig = {
   updateEvery: 1, targetUpdateFrames: 500, double: true, dueling: false, nStep: 1, loss: 'huber',
   optimizer: { type: 'adam', lr: 5e-4, eps: 1e-8 },
   epsilonStart: 1, epsilonEnd: 0.02, epsilonDecayFrames: 10_000,
-  atoms: 51, vMin: -10, vMax: 10, prioritized: false, priorityAlpha: 0.5, priorityBeta: 0.5,
+  atoms: 51, vMin: -10, vMax: 10,
+  numTauSamples: 64, numTauPrimeSamples: 64, numQuantileSamples: 32, kappa: 1,
+  munchausenTau: 0.03, munchausenAlpha: 0.9, munchausenL0: -1, prioritized: false, priorityAlpha: 0.5, priorityBeta: 0.5,
   evalEvery: 5000, evalEpisodes: 5, evalEpsilon: 0, checkpointEvery: 5000, device: 'cpu', observationScale: 1,
+  cqlAlpha: 0.1,
 };
 
 /** One line per problem: `config.key: message`. */
@@ -143,8 +163,8 @@ export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   const agent = (merged.agent as TrainConfig['agent'] | undefined) ?? baseDefaults.agent;
   const preset = merged.preset as PresetName | undefined;
   const presetValues = presetFor(preset);
-  const agentDefaults = (presetValues.agent ?? agent) === 'rainbow' ? rainbowDefaults : {};
-  const config: Record<string, unknown> = { ...baseDefaults, ...agentDefaults, ...presetValues };
+  const agentDefaults = agentDefaultsFor(presetValues.agent ?? agent);
+  const config: Record<string, unknown> = { ...baseDefaults, ...agentDefaults, ...(merged.offline !== undefined ? offlineRunDefaults : {}), ...presetValues };
   for (const [k, v] of Object.entries(merged)) config[k] = v;
   // Unless set (by the user or a preset), evaluations scale with the run: at least 10 per run, every 5000 frames
   // at most, so a short run still shows a learning curve.
@@ -158,7 +178,9 @@ export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   if (c.batchSize > c.replayCapacity) problems.push(`batchSize (${c.batchSize}) must be ≤ replayCapacity (${c.replayCapacity})`);
   if (c.pruneEnd <= c.pruneStart) problems.push(`pruneEnd (${c.pruneEnd}) must be > pruneStart (${c.pruneStart})`);
   if (c.optimizer.momentum !== undefined && c.optimizer.momentum > 0 && c.optimizer.type !== 'rmsprop') problems.push(`optimizer.momentum applies to rmsprop only (optimizer.type is ${c.optimizer.type})`);
+  if ((c.agent === 'iqn' || c.agent === 'miqn') && (c.double || c.dueling)) problems.push(`double and dueling apply to dqn and rainbow only (agent is ${c.agent}; its target is the target network's greedy action, as Dopamine's)`);
   if (c.vMax <= c.vMin) problems.push(`vMax (${c.vMax}) must be > vMin (${c.vMin})`);
+  problems.push(...offlineProblems(c));
   if (c.learningStarts >= c.frames && c.sparsity > 0) problems.push(`learningStarts (${c.learningStarts}) must be < frames (${c.frames}) for any update to happen: raise --frames above ${c.learningStarts} or lower learningStarts with --set learningStarts=${Math.floor(c.frames / 10)}`);
   if (problems.length) throw new RangeError(`Invalid configuration: ${problems.join('; ')}`);
   return c;

@@ -14,10 +14,11 @@ import { MetricsLog, type MetricsRow } from './metrics_log.js';
 import { evaluate, scaleObservations, toInput } from './evaluation.js';
 import { setupRun, type RunParts } from './run_setup.js';
 import { probeMetrics } from './probe_metrics.js';
-import { weightLayerPositions } from '../nn/layer_shapes.js';
 import type { TrainConfig } from './train_config.js';
 import { resolveDevice } from '../backends/device.js';
 import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
+import { ReplayRecorder } from '../offline/replay_recorder.js';
+import { trainOffline } from '../offline/offline_trainer.js';
 import type { ReplayBatch } from '../agents/replay/replay_buffer.js';
 
 export interface TrainSummary {
@@ -37,6 +38,8 @@ export interface TrainSummary {
   achievedSparsity: number;
   updatesPerSecond: number;
   envStepsPerSecond: number;
+  /** --save-replay: the dataset written and its size. */
+  savedReplay?: { dataset: string; episodes: number; steps: number };
 }
 
 export interface TrainProgress {
@@ -80,17 +83,6 @@ function scaleBatch(batch: ReplayBatch, scale: number): void {
   scaleObservations(batch.nextObs, scale);
 }
 
-/** Multiply-adds ×2 of one update over the kept weights (see network_metrics.ts). */
-function flopsPerUpdate(parts: RunParts, c: TrainConfig, positions: number[]): number {
-  const forwardPasses = 2 + (c.double ? 1 : 0); // target on s', online on s (and on s' for double)
-  const backwardProducts = 2; // dX and dW
-  let flops = 0;
-  parts.agent.online.params().forEach((p, i) => {
-    flops += 2 * c.batchSize * positions[i] * p.kept * (forwardPasses + backwardProducts);
-  });
-  return flops;
-}
-
 function freshLoop(seed: number): LoopState {
   return {
     frames: 0, updates: 0, episodes: 0, episodeReturn: 0, episodeLength: 0, needsReset: true, trainReturns: [],
@@ -122,9 +114,11 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
     // The CUDA kernels exist (native/cuda) but the device-resident Network does not yet: say so, train on the CPU.
     (options.warn ?? console.warn)("prunerl: a CUDA device is present, but training on it is not implemented yet; training on the CPU");
   }
+  if (config.offline !== undefined) return trainOffline(config, options);
   writeTextFileAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const parts = await setupRun(config);
-  const { agent, replay, env, evalEnv, pruner } = parts;
+  const { agent, replay, evalEnv, pruner } = parts;
+  let env = parts.env;
   const c = config;
   const A = parts.head.actions;
   const envSnapshot = snapshotOf(env);
@@ -132,7 +126,8 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
   let loop = freshLoop(c.seed);
   let obs: Observation | null = null;
   if (options.resume) {
-    const restored = loadCheckpoint(checkpointPath, agent.online, agent.target);
+    const restored = loadCheckpoint(checkpointPath, agent.networks);
+    agent.restoreState(restored.agentState);
     loop = restored.loop;
     replay.restore(restored.replay);
     agent.setUpdates(loop.updates);
@@ -141,9 +136,12 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
       obs = restored.obs;
     }
   }
+  // --save-replay: the env, wrapped, records every reset and step (the journal is cut back to the checkpoint).
+  const origin = { env: c.env, agent: c.agent, seed: c.seed, frames: c.frames };
+  const recorder = c.saveReplay === undefined ? null : ReplayRecorder.open(env, { dataset: c.saveReplay, runDir: out, origin, resumeFrame: options.resume ? loop.frames : undefined });
+  if (recorder) env = recorder.wrap(env);
   const rng = Random.fromState(loop.rng);
   const metrics = new MetricsLog(out, loop.metricsRows);
-  const positions = weightLayerPositions(agent.online.config.layers, agent.online.config.inputShape);
   const prioritized = replay instanceof PrioritizedReplayBuffer ? replay : null;
 
   let intervalStart = performance.now(), intervalFrames = 0, intervalUpdates = 0;
@@ -155,37 +153,40 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
   const finalWindowStart = Math.floor(0.9 * c.frames);
 
   const writeCheckpoint = (envState: unknown = null): void => {
+    recorder?.sync(); // the journal reaches this checkpoint's frame first
     loop.rng = rng.state();
     loop.env = envState;
     loop.metricsRows = metrics.rows;
     loop.updates = agent.updates;
     loop.pruneTarget = pruner?.lastTarget ?? 0;
     loop.timed = { seconds: totalSeconds, frames: totalFramesTimed, updates: totalUpdatesTimed, wallSeconds: elapsedSeconds() };
-    saveCheckpoint(checkpointPath, { config: c, loop, online: agent.online, target: agent.target, replay: replay.state(), obs: loop.needsReset ? null : obs });
+    saveCheckpoint(checkpointPath, { config: c, loop, networks: agent.networks, agentState: agent.state(), replay: replay.state(), obs: loop.needsReset ? null : obs });
+    const policy = agent.policyNetwork();
     savePolicy(join(out, 'policy.prl'), {
-      network: agent.online, head: parts.head,
+      network: policy.network, head: policy.head,
       observation: { shape: env.observationSpace.shape, dtype: env.observationSpace.dtype, scale: c.observationScale },
       meta: { env: c.env, agent: c.agent, net: parts.net, width: c.width, targetSparsity: c.sparsity, seed: c.seed },
     });
+    if (policy.owned) policy.network.dispose();
     checkpointDue = false;
   };
 
   const evaluateNow = (): void => {
     const now = performance.now();
     const seconds = Math.max(1e-9, (now - intervalStart) / 1000);
-    const evalReturn = evaluate(agent, evalEnv, { seed: c.seed, index: loop.evaluations, episodes: c.evalEpisodes, epsilon: c.evalEpsilon, scale: c.observationScale });
+    const evalReturn = evaluate({ act: agent.evalAct }, evalEnv, { seed: c.seed, index: loop.evaluations, episodes: c.evalEpisodes, epsilon: c.evalEpsilon, scale: c.observationScale });
     loop.evaluations++;
     loop.lastEvalReturn = evalReturn;
-    const probe = probeMetrics(agent.online, replay, c.observationScale, c.seed * 7919 + loop.evaluations);
-    const params = agent.online.params();
+    const probe = probeMetrics(agent.probeNetwork, replay, c.observationScale, c.seed * 7919 + loop.evaluations);
+    const params = agent.prunable.params();
     const biasCount = params.reduce((s, p) => s + p.shape[0], 0);
     const row: MetricsRow = {
       step: agent.updates, frames: loop.frames,
       trainReturn: loop.trainReturns.length ? loop.trainReturns.reduce((a, b) => a + b, 0) / loop.trainReturns.length : null,
       evalReturn, loss: loop.lossCount ? loop.lossSum / loop.lossCount : null,
-      sparsity: agent.online.sparsity(), layerSparsity: params.map((p) => 1 - p.kept / p.size),
+      sparsity: agent.prunable.sparsity(), layerSparsity: params.map((p) => 1 - p.kept / p.size),
       paramsKept: params.reduce((s, p) => s + p.kept, 0) + biasCount,
-      flopsPerUpdate: flopsPerUpdate(parts, c, positions),
+      flopsPerUpdate: agent.flopsPerUpdate(c.batchSize),
       dormantFraction: probe?.dormantFraction ?? null, dormantPerLayer: probe?.dormantPerLayer ?? null,
       srank: probe?.srank ?? null, probeStates: probe?.probeStates ?? 0,
       updatesPerSecond: intervalUpdates / seconds, envStepsPerSecond: intervalFrames / seconds,
@@ -200,7 +201,7 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
 
   const report = (): void => options.onProgress?.({
     frames: loop.frames, totalFrames: c.frames, updates: agent.updates,
-    lastTrainReturn: loop.trainReturns.at(-1) ?? null, lastEvalReturn: loop.lastEvalReturn, sparsity: agent.online.sparsity(),
+    lastTrainReturn: loop.trainReturns.at(-1) ?? null, lastEvalReturn: loop.lastEvalReturn, sparsity: agent.prunable.sparsity(),
     elapsedSeconds: elapsedSeconds(),
   });
 
@@ -265,14 +266,16 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
   loop.needsReset = true; // the run is over: a resume of a finished run starts nothing new
   writeCheckpoint();
 
+  const savedReplay = recorder ? { dataset: recorder.dataset, ...(await recorder.finish()) } : undefined;
   const summary: TrainSummary = {
     env: c.env, agent: c.agent, seed: c.seed, frames: loop.frames,
     finalEvalReturn: loop.lastEvalReturn ?? 0,
     finalTrainReturn: loop.finalTrainEpisodes ? (loop.finalTrainReturnSum ?? 0) / loop.finalTrainEpisodes : null,
     finalTrainEpisodes: loop.finalTrainEpisodes ?? 0,
-    targetSparsity: c.sparsity, achievedSparsity: agent.online.sparsity(),
+    targetSparsity: c.sparsity, achievedSparsity: agent.prunable.sparsity(),
     updatesPerSecond: totalSeconds > 0 ? totalUpdatesTimed / totalSeconds : 0,
     envStepsPerSecond: totalSeconds > 0 ? totalFramesTimed / totalSeconds : 0,
+    ...(savedReplay ? { savedReplay } : {}),
   };
   writeTextFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   agent.dispose();

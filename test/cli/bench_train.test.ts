@@ -39,7 +39,7 @@ describe('prunerl bench train', () => {
     const c = resolveConfig({ env: 'minatar/breakout', net: 'minatar', width: 1, sparsity: 0.95 });
     const parts = buildAgentParts(c, { kind: 'box', shape: [10, 10, 4], dtype: 'uint8', low: 0, high: 1 }, 6);
     parts.pruner!.apply(0.95);
-    const params = parts.agent.online.params();
+    const params = parts.agent.prunable.params();
     expect(r.keptWeights).toBe(params.reduce((a, p) => a + p.kept, 0));
     expect(r.totalWeights).toBe(params.reduce((a, p) => a + p.size, 0));
     expect(r.representations).toEqual(params.map((p) => p.representation));

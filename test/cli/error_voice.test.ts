@@ -23,7 +23,7 @@ const mistakes: [string[], RegExp][] = [
   [['train', '--width', '1.5'], /^Expected an integer in \[1, 64\] for --width but received '1.5'$/],
   [['train', '--frames', '0'], /^Expected an integer in \[1, ∞\) for --frames but received '0'$/],
   [['train', '--seed', '-1'], /^Expected an integer in \[0, ∞\) for --seed but received '-1'$/],
-  [['train', '--agent', 'ppo'], /^Expected one of dqn, rainbow for --agent but received 'ppo'$/],
+  [['train', '--agent', 'ppo'], /^Expected one of dqn, rainbow, iqn, miqn, sac(, [a-z0-9-]+)* for --agent but received 'ppo'$/],
   [['train', '--net', 'resnet'], /^Expected one of mlp, minatar, nature, impala for --net but received 'resnet'$/],
   [['train', '--schedule', 'cosine'], /^Expected one of polynomial, constant for --schedule but received 'cosine'$/],
   [['train', '--distribution', 'random'], /^Expected one of uniform, erk, global for --distribution but received 'random'$/],

@@ -15,13 +15,23 @@
 /** Cosines per τ in the paper and in Dopamine. */
 export const IQN_COSINES = 64;
 
-/** cos(π·(i+1)·τ_t) for i = 0..cosines−1, row-major [taus.length, cosines]. */
+/**
+ * cos(π·(i+1)·τ_t) for i = 0..cosines−1, row-major [taus.length, cosines]. One Math.cos per τ, then the Chebyshev
+ * recurrence cos((k+1)x) = 2·cos(x)·cos(kx) − cos((k−1)x) in float64 (error ≈ k²·2⁻⁵³, far below float32's): an
+ * update needs B·(N + N') rows of 64 cosines, and 64 Math.cos calls per row were a tenth of the update's time.
+ */
 export function cosineFeatures(taus: Float32Array, cosines = IQN_COSINES): Float32Array {
   const out = new Float32Array(taus.length * cosines);
   for (let t = 0; t < taus.length; t++) {
-    const base = Math.PI * taus[t];
+    const c1 = Math.cos(Math.PI * taus[t]);
     const row = t * cosines;
-    for (let i = 0; i < cosines; i++) out[row + i] = Math.cos(base * (i + 1));
+    let previous = 1, current = c1;
+    for (let i = 0; i < cosines; i++) {
+      out[row + i] = current;
+      const next = 2 * c1 * current - previous;
+      previous = current;
+      current = next;
+    }
   }
   return out;
 }

@@ -14,11 +14,13 @@ import { checkFlagValue } from '../flag_values.js';
 import { expectRegisteredEnv } from '../../envs/registry.js';
 import { registerBuiltinEnvs } from '../../envs/builtin.js';
 import { CHECKPOINT_FILE, readCheckpointHeader } from '../../train/checkpoint.js';
+import { datasetEnv } from '../../offline/dataset_reader.js';
 
 interface TrainFlags {
   env?: string; agent?: string; preset?: string; net?: string; width?: string; sparsity?: string;
   schedule?: string; distribution?: string; frames?: string; seed?: string; out?: string; config?: string;
   resume?: boolean; force?: boolean; quiet?: boolean; device?: string; set?: string[];
+  offline?: string; saveReplay?: string;
 }
 
 /** Decimal numbers only: Number() would also take '0x10', '0b1', ' 12 ' and 'Infinity'. */
@@ -87,10 +89,11 @@ function flagsToConfig(f: TrainFlags): TrainConfigInput {
     env: f.env, agent: f.agent, preset: f.preset, net: f.net, width: number(f.width, 'width'),
     sparsity: number(f.sparsity, 'sparsity'), schedule: f.schedule, distribution: f.distribution,
     frames: number(f.frames, 'frames'), seed: number(f.seed, 'seed'), device: f.device,
+    offline: f.offline, saveReplay: f.saveReplay,
   }).filter(([, v]) => v !== undefined));
   // Each flag is checked on its own first, so a refusal names the flag as typed and both bounds.
   for (const [key, value] of Object.entries(given)) {
-    checkFlagValue(`--${key}`, key as keyof typeof trainConfigSchema.shape, String(f[key as keyof TrainFlags]), value);
+    checkFlagValue(key === 'saveReplay' ? '--save-replay' : `--${key}`, key as keyof typeof trainConfigSchema.shape, String(f[key as keyof TrainFlags]), value);
   }
   return parsePartialConfig({ ...setPairs(f.set), ...given }, 'command-line flags');
 }
@@ -157,16 +160,18 @@ function runDirectory(flags: TrainFlags, fallback: string): string {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('train a DQN or Rainbow agent, pruned gradually (default: a short pruned DQN on CartPole-v1)')
-    .option('--env <id>', 'environment id (CartPole-v1, Acrobot-v1, minatar/<game>)')
-    .option('--agent <name>', 'dqn or rainbow')
+    .description('train a DQN, Rainbow, IQN, M-IQN or SAC agent, pruned gradually (default: a short pruned DQN on CartPole-v1)')
+    .option('--env <id>', 'environment id (CartPole-v1, Acrobot-v1, minatar/<game>; Pendulum-v1, MountainCarContinuous-v0 for sac)')
+    .option('--agent <name>', 'dqn, rainbow, iqn, miqn (discrete actions) or sac (continuous actions); cql or cql-c51 with --offline')
     .option('--preset <name>', `named settings: ${presetNames.join(', ')}`)
     .option('--net <name>', 'mlp, minatar, nature or impala (default: mlp for vectors, minatar for grids)')
     .option('--width <n>', 'width multiplier (the paper: 1, 3, 5); multiplies conv channels, not the dense hidden layer (--set widthScales=all for both)')
     .option('--sparsity <s>', 'final sparsity in [0, 1); 0 trains dense (default: 0.9)')
     .option('--schedule <name>', 'polynomial (gradual, the paper) or constant (one shot)')
     .option('--distribution <name>', 'erk (default; solved once at the final sparsity, each layer ramped by the schedule), uniform or global (L2-normalised scores; --set globalScores=raw for |w|)')
-    .option('--frames <n>', 'env steps to train for')
+    .option('--frames <n>', 'env steps to train for (with --offline: gradient steps)')
+    .option('--offline <dataset>', "train cql or cql-c51 from a Minari-layout dataset folder only, no env steps; the env (the dataset's unless --env) only evaluates")
+    .option('--save-replay <dataset>', "record every transition of this run into a new dataset folder, Minari's HDF5 layout (data/main_data.hdf5, data/metadata.json)")
     .option('--seed <n>', 'random seed')
     .option('--device <name>', 'cpu (default) or cuda')
     .option('--out <dir>', 'run directory (default: runs/<env>-<agent>-w<width>-s<sparsity>-seed<seed>)')
@@ -193,6 +198,9 @@ What the numbers mean (as the paper and its reference code define them):
       const fromFile = flags.config ? parsePartialConfig(readConfigFile(flags.config), `--config ${flags.config}`) : {};
       const fromFlags = flagsToConfig(flags);
       registerBuiltinEnvs();
+      // --offline: the env the dataset was recorded in, unless --env or the config file names one.
+      const offline = fromFlags.offline ?? (fromFile as TrainConfigInput).offline;
+      if (offline !== undefined && !flags.resume && fromFlags.env === undefined && (fromFile as TrainConfigInput).env === undefined) fromFlags.env = datasetEnv(offline);
       const envId = fromFlags.env ?? (fromFile as TrainConfigInput).env;
       if (envId !== undefined) await expectRegisteredEnv(envId, flags.env !== undefined ? '--env' : 'env');
       const config = resolveConfig(fromFile, fromFlags);

@@ -1,0 +1,122 @@
+// `prunerl train --agent iqn|miqn|sac`: refusals, exact resume after SIGKILL (DQN's test, per agent), and the
+// saved policy matching the agent it came from.
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig, type TrainConfigInput } from '../../src/train/train_config.js';
+import { train } from '../../src/train/trainer.js';
+import { loadPolicy } from '../../src/train/policy_file.js';
+import { readArchive } from '../../src/train/archive.js';
+import { IqnAgent } from '../../src/agents/iqn/iqn_agent.js';
+import { foldMidpointPolicy } from '../../src/agents/iqn/midpoint_policy.js';
+import { architecture } from '../../src/nn/architectures.js';
+
+function tempRun(): string {
+  return mkdtempSync(join(tmpdir(), 'prunerl-online-'));
+}
+
+/** metrics.jsonl without the two wall-clock columns. */
+function metricsOf(dir: string): unknown[] {
+  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
+    const { updatesPerSecond: _u, envStepsPerSecond: _e, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    return rest;
+  });
+}
+
+/** Every tensor of the final checkpoint's networks (all parts, online and target) as plain arrays. */
+function networksOf(dir: string): Record<string, number[]> {
+  const { tensors } = readArchive(join(dir, 'checkpoint.prl'));
+  const out: Record<string, number[]> = {};
+  for (const [name, t] of tensors) if (/^(online|target|actor|critic)/.test(name) || name.startsWith('opt')) out[name] = Array.from(t as Float32Array);
+  return out;
+}
+
+// Few τ samples keep the runs short; the arithmetic is the same as with the paper's 64.
+const iqnSmall: TrainConfigInput = {
+  env: 'CartPole-v1', frames: 2400, learningStarts: 400, evalEvery: 800, evalEpisodes: 2, checkpointEvery: 40,
+  sparsity: 0.9, pruneFrequency: 200, batchSize: 16, seed: 3, numTauSamples: 8, numTauPrimeSamples: 8,
+  numQuantileSamples: 8, replayCapacity: 100_000,
+};
+
+describe('online agents: config', () => {
+  it('refuses double or dueling for iqn/miqn, naming them', () => {
+    expect(() => resolveConfig({ agent: 'iqn', double: true })).toThrow(/double and dueling apply to dqn and rainbow only \(agent is iqn/);
+    expect(() => resolveConfig({ agent: 'miqn', dueling: true })).toThrow(/agent is miqn/);
+    expect(() => resolveConfig({ agent: 'iqn', numTauSamples: 0 })).toThrow(/config\.numTauSamples/);
+    expect(() => resolveConfig({ agent: 'miqn', munchausenL0: 0.5 })).toThrow(/config\.munchausenL0/);
+  });
+
+  it('presets dopamine-iqn and dopamine-miqn carry Dopamine\'s constants', () => {
+    const iqn = resolveConfig({ preset: 'dopamine-iqn' });
+    expect(iqn).toMatchObject({ agent: 'iqn', numTauSamples: 64, numTauPrimeSamples: 64, numQuantileSamples: 32, kappa: 1, nStep: 3, double: false, batchSize: 32, updateEvery: 4, targetUpdateFrames: 8000 });
+    expect(iqn.optimizer).toEqual({ type: 'adam', lr: 5e-5, eps: 3.125e-4 });
+    const miqn = resolveConfig({ preset: 'dopamine-miqn' });
+    expect(miqn).toMatchObject({ agent: 'miqn', munchausenTau: 0.03, munchausenAlpha: 0.9, munchausenL0: -1, nStep: 1 });
+  });
+});
+
+describe('IQN policy', () => {
+  it('the folded midpoint network gives the agent\'s midpoint Q-values (also after pruning)', () => {
+    const layers = architecture('mlp', { width: 1, outputs: 3, inputShape: [5] });
+    const agent = new IqnAgent({ layers, inputShape: [5], optimizer: { type: 'adam', lr: 1e-3 }, seed: 4, actingQuantiles: 8 });
+    agent.online.group.pruneLayers(agent.online.group.params().map((_, i) => (i === 0 ? 0 : 0.8)));
+    const obs = Float32Array.from({ length: 7 * 5 }, (_, i) => Math.sin(i * 1.7) * 2);
+    const want = agent.midpointQValues(obs, 7);
+    const folded = foldMidpointPolicy(agent.online, 8);
+    const got = folded.forward(obs, 7);
+    let scale = 0, diff = 0;
+    for (let i = 0; i < want.length; i++) { scale = Math.max(scale, Math.abs(want[i])); diff = Math.max(diff, Math.abs(got[i] - want[i])); }
+    expect(scale).toBeGreaterThan(0.01);
+    expect(diff / scale).toBeLessThan(1e-5);
+    folded.dispose();
+    agent.dispose();
+  });
+});
+
+/** DQN's SIGKILL test (test/train/trainer.test.ts) for another agent: kill the CLI while it checkpoints, resume. */
+async function killAndResume(config: TrainConfigInput): Promise<void> {
+  const cli = join(process.cwd(), 'bin', 'prunerl.js');
+  const whole = tempRun(), cut = tempRun();
+  const configFile = join(whole, 'input.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const args = (out: string) => [cli, 'train', '--quiet', '--config', configFile, '--out', out];
+  const first = spawnSync(process.execPath, args(whole));
+  expect(first.status, first.stderr.toString()).toBe(0);
+  let killedDuringRun = false;
+  for (let attempt = 0; attempt < 3 && !existsSync(join(cut, 'summary.json')); attempt++) {
+    const child = spawn(process.execPath, [...args(cut), ...(attempt > 0 ? ['--resume'] : [])]);
+    await new Promise((r) => setTimeout(r, 150));
+    while (!existsSync(join(cut, 'checkpoint.prl')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
+    if (child.exitCode === null) { child.kill('SIGKILL'); killedDuringRun = true; }
+    await new Promise((r) => child.once('exit', r).listenerCount('exit') && child.exitCode !== null && r(null));
+    expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow();
+  }
+  expect(killedDuringRun).toBe(true);
+  const resumed = spawnSync(process.execPath, [...args(cut), '--resume']);
+  expect(resumed.status, resumed.stderr.toString()).toBe(0);
+  expect(metricsOf(cut)).toEqual(metricsOf(whole));
+  expect(networksOf(cut)).toEqual(networksOf(whole));
+  expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
+}
+
+describe('online agents: resume', () => {
+  it.each(['iqn', 'miqn'] as const)('a %s run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async (agent) => {
+    await killAndResume({ ...iqnSmall, agent });
+  }, 120_000);
+});
+
+describe('online agents: the saved policy', () => {
+  it('policy.prl of an iqn run loads and acts like the run\'s evaluation', async () => {
+    const out = tempRun();
+    const summary = await train(resolveConfig({ ...iqnSmall, agent: 'iqn', frames: 1200, evalEvery: 1200 }), { out });
+    const policy = loadPolicy(out);
+    expect(policy.meta.agent).toBe('iqn');
+    expect(policy.head).toEqual({ kind: 'q', actions: 2 });
+    expect(policy.act(new Float32Array(4))).toBeGreaterThanOrEqual(0);
+    expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
+    policy.dispose();
+  });
+});
