@@ -213,6 +213,7 @@ What the numbers mean (as the paper and its reference code define them):
         console.log(`done: ${summary.frames} frames of ${summary.agent} on ${summary.env}; final eval return ${summary.finalEvalReturn.toFixed(1)}, ` +
           `sparsity ${summary.achievedSparsity.toFixed(3)}, ${summary.updatesPerSecond.toFixed(0)} updates/s, ${summary.envStepsPerSecond.toFixed(0)} env steps/s`);
         console.log(`results: ${out} (metrics.jsonl, metrics.csv, summary.json, checkpoint.prl, policy.prl)`);
+        if (summary.savedReplay) console.log(`dataset: ${summary.savedReplay.dataset} (${summary.savedReplay.episodes} episodes, ${summary.savedReplay.steps} steps; Minari's HDF5 layout)`);
       }
     });
 }
