@@ -9,7 +9,13 @@ import { expectInteger, expectNumberIn, rangeError } from '../validate.js';
 export type QHead =
   | { kind: 'q'; actions: number }
   | { kind: 'dueling'; actions: number }
-  | { kind: 'c51'; actions: number; atoms: number; vMin: number; vMax: number; dueling: boolean };
+  | { kind: 'c51'; actions: number; atoms: number; vMin: number; vMax: number; dueling: boolean }
+  /**
+   * SAC's actor (continuous actions): outputs [μ_d, r_d] per action dimension d; the policy's output is the
+   * deterministic mean action tanh(μ_d)·(high_d − low_d)/2 + (high_d + low_d)/2, which qValues returns (so for
+   * this head "Q-values" are the action itself, [batch, actions]).
+   */
+  | { kind: 'tanh-gaussian'; actions: number; low: number[]; high: number[] };
 
 export function checkHead(head: QHead): QHead {
   expectInteger(head.actions, 'head.actions', 1);
@@ -17,8 +23,13 @@ export function checkHead(head: QHead): QHead {
     expectInteger(head.atoms, 'head.atoms', 2);
     expectNumberIn(head.vMin, 'head.vMin', -1e9, 1e9);
     if (!(head.vMax > head.vMin)) throw rangeError(`a number > head.vMin (${head.vMin})`, 'head.vMax', head.vMax);
+  } else if (head.kind === 'tanh-gaussian') {
+    const ok = (b: unknown) => Array.isArray(b) && b.length === head.actions && b.every((x) => Number.isFinite(x));
+    if (!ok(head.low) || !ok(head.high) || head.low.some((l, d) => !(head.high[d] > l))) {
+      throw rangeError(`low and high arrays of ${head.actions} finite bounds with low < high`, 'head.low/high', head.low);
+    }
   } else if (head.kind !== 'q' && head.kind !== 'dueling') {
-    throw rangeError('one of q, dueling, c51', 'head.kind', (head as { kind: unknown }).kind);
+    throw rangeError('one of q, dueling, c51, tanh-gaussian', 'head.kind', (head as { kind: unknown }).kind);
   }
   return head;
 }
@@ -29,6 +40,7 @@ export function headOutputs(head: QHead): number {
     case 'q': return head.actions;
     case 'dueling': return head.actions + 1;
     case 'c51': return (head.dueling ? head.actions + 1 : head.actions) * head.atoms;
+    case 'tanh-gaussian': return 2 * head.actions;
   }
 }
 
@@ -84,6 +96,14 @@ export function qValues(out: Float32Array, batch: number, head: QHead): Float32A
   }
   if (head.kind === 'q') return out;
   const q = new Float32Array(batch * actions);
+  if (head.kind === 'tanh-gaussian') {
+    for (let b = 0; b < batch; b++) {
+      for (let d = 0; d < actions; d++) {
+        q[b * actions + d] = Math.tanh(out[b * 2 * actions + d]) * ((head.high[d] - head.low[d]) / 2) + (head.high[d] + head.low[d]) / 2;
+      }
+    }
+    return q;
+  }
   if (head.kind === 'dueling') {
     for (let b = 0; b < batch; b++) {
       const row = b * (actions + 1);
@@ -110,7 +130,7 @@ export function qValues(out: Float32Array, batch: number, head: QHead): Float32A
  */
 export function qHeadBackward(dQ: Float32Array, batch: number, head: QHead): Float32Array {
   if (head.kind === 'q') return dQ;
-  if (head.kind === 'c51') throw new RangeError('Expected a q or dueling head for qHeadBackward but received c51; use c51HeadBackward');
+  if (head.kind === 'c51' || head.kind === 'tanh-gaussian') throw new RangeError(`Expected a q or dueling head for qHeadBackward but received ${head.kind}`);
   const { actions } = head;
   const dOut = new Float32Array(batch * (actions + 1));
   for (let b = 0; b < batch; b++) {

@@ -30,9 +30,26 @@ export async function checkOnnxAgainstPolicy(policy: LoadedPolicy, modelPath: st
   try {
     const obs = randomObservations(policy, observations);
     const result = await session.run({ obs: new ort.Tensor(policy.observation.dtype, obs, [observations, ...policy.observation.shape]) });
+    const q = policy.qValues(obs, observations);
+    if (policy.head.kind === 'tanh-gaussian') {
+      // A SAC actor: its output is the action itself; an action "agrees" when every dimension is within 1e-5.
+      const ortAction = result.action!.data as Float32Array;
+      const D = policy.head.actions;
+      let maxAbsQDifference = 0, maxAbsQ = 0, actionsAgreeing = 0;
+      for (let b = 0; b < observations; b++) {
+        let agrees = true;
+        for (let d = 0; d < D; d++) {
+          const diff = Math.abs(q[b * D + d]! - ortAction[b * D + d]!);
+          maxAbsQDifference = Math.max(maxAbsQDifference, diff);
+          maxAbsQ = Math.max(maxAbsQ, Math.abs(q[b * D + d]!));
+          if (diff > 1e-5) agrees = false;
+        }
+        if (agrees) actionsAgreeing++;
+      }
+      return { observations, maxAbsQDifference, maxAbsQ, actionsAgreeing };
+    }
     const ortQ = result.q_values!.data as Float32Array;
     const ortActions = Array.from(result.action!.data as BigInt64Array, Number);
-    const q = policy.qValues(obs, observations);
     let maxAbsQDifference = 0, maxAbsQ = 0, actionsAgreeing = 0;
     for (let i = 0; i < q.length; i++) {
       maxAbsQDifference = Math.max(maxAbsQDifference, Math.abs(q[i]! - ortQ[i]!));

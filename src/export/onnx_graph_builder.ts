@@ -13,7 +13,7 @@ export type AttributeProto = onnxProto.onnx.IAttributeProto;
 export const OPERATOR_SINCE: Readonly<Record<string, number>> = {
   Add: 7, Sub: 7, Mul: 7, Div: 7, // numpy broadcasting
   ArgMax: 1, Cast: 6, Conv: 1, Flatten: 1, Gemm: 7, Identity: 1, MaxPool: 1, Relu: 6, Reshape: 5,
-  ReduceMean: 1, ReduceSum: 1, Slice: 10, Softmax: 1, Transpose: 1,
+  ReduceMean: 1, ReduceSum: 1, Slice: 10, Softmax: 1, Tanh: 6, Transpose: 1,
 };
 
 /** The newest opset we emit and test against onnxruntime. */

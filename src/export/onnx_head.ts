@@ -3,6 +3,7 @@
 //   q        Q = out
 //   dueling  Q = V + (A − mean_a A)
 //   c51      logits = out (or, dueling, V_z + (A_z − mean_a A_z)), p = softmax over atoms, Q = Σ_z p_z·z
+//   tanh-gaussian (SAC's actor)  action = tanh(μ)·(high − low)/2 + (high + low)/2, float [batch, dims], no q_values
 import { c51Support, type QHead } from '../agents/q_head.js';
 import { attr, type GraphBuilder } from './onnx_graph_builder.js';
 
@@ -18,6 +19,16 @@ function duelingCombine(g: GraphBuilder, out: string, actions: number, output: s
 export function headNodes(g: GraphBuilder, out: string, head: QHead): { qValues: string; action: string } {
   g.purpose = `the ${head.kind === 'c51' && head.dueling ? 'dueling c51' : head.kind} head`;
   let q: string;
+  if (head.kind === 'tanh-gaussian') {
+    // SAC's deterministic action: tanh(μ)·scale + bias, μ the first `actions` outputs (the rest are log σ's).
+    const D = head.actions;
+    const mu = g.slice(out, 1, 0, D, 'action_mu');
+    const scale = g.floats('action_scale', [D], Float32Array.from(head.high, (h, d) => (h - head.low[d]) / 2));
+    const bias = g.floats('action_bias', [D], Float32Array.from(head.high, (h, d) => (h + head.low[d]) / 2));
+    const scaled = g.node('Mul', [g.node('Tanh', [mu], [], 'action_tanh'), scale], [], 'action_scaled');
+    const action = g.node('Add', [scaled, bias], [], 'action');
+    return { qValues: action, action };
+  }
   if (head.kind === 'q') {
     q = g.node('Identity', [out], [], 'q_values');
   } else if (head.kind === 'dueling') {

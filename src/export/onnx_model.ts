@@ -105,14 +105,18 @@ export function encodePolicyModel(policy: Policy, g: GraphBuilder, sparse: false
     opsetImport: [{ domain: '', version: g.opset }],
     producerName: 'prunerl',
     producerVersion: prunerlVersion,
-    docString: 'Greedy policy: obs → q_values (float32 [batch, actions]; C51: expected value over atoms) and action (int64 [batch], argmax).',
+    docString: head.kind === 'tanh-gaussian'
+      ? 'Deterministic SAC policy: obs → action (float32 [batch, dims]) = tanh(μ)·(high − low)/2 + (high + low)/2.'
+      : 'Greedy policy: obs → q_values (float32 [batch, actions]; C51: expected value over atoms; IQN: mean over K quantile midpoints) and action (int64 [batch], argmax).',
     graph: {
       name: `${policy.meta.net}_x${policy.meta.width}_${head.kind}`,
       node: g.nodes,
       initializer,
       sparseInitializer,
       input: [valueInfo('obs', observation.dtype === 'uint8' ? DataType.UINT8 : DataType.FLOAT, ['batch', ...observation.shape])],
-      output: [valueInfo('q_values', DataType.FLOAT, ['batch', head.actions]), valueInfo('action', DataType.INT64, ['batch'])],
+      output: head.kind === 'tanh-gaussian'
+        ? [valueInfo('action', DataType.FLOAT, ['batch', head.actions])]
+        : [valueInfo('q_values', DataType.FLOAT, ['batch', head.actions]), valueInfo('action', DataType.INT64, ['batch'])],
     },
     metadataProps: metadata(policy, layers),
   });

@@ -3,7 +3,6 @@
 // resumed run evaluates exactly as an uninterrupted one.
 import type { Env, Observation } from '../envs/env.js';
 import { Random } from '../random/random.js';
-import type { ValueAgent } from '../agents/value_agent.js';
 import { qValues } from '../agents/q_head.js';
 import { native } from '../native.js';
 import type { Policy } from './policy_file.js';
@@ -23,11 +22,12 @@ export function toInput(obs: Observation, scale: number): Float32Array {
 }
 
 /** One episode from reset(seed) until it ends (or MAX_EVAL_STEPS); returns its total reward. */
-export function runEpisode(env: Env, seed: number, act: (obs: Observation) => number): number {
+export function runEpisode(env: Env, seed: number, act: (obs: Observation) => number | Float32Array): number {
   let obs = env.reset(seed);
   let episodeReturn = 0;
   for (let t = 0; t < MAX_EVAL_STEPS; t++) {
-    const r = env.step(act(obs));
+    // A Float32Array action goes to a continuous-control env (SAC), whose step() takes one.
+    const r = env.step(act(obs) as number);
     episodeReturn += r.reward;
     obs = r.obs;
     if (r.terminated || r.truncated) break;
@@ -41,7 +41,7 @@ export function greedyActor(policy: Policy): (obs: Observation) => number {
   return (obs) => native.argmaxRows(qValues(network.forward(toInput(obs, observation.scale), 1), 1, head), 1, head.actions)[0];
 }
 
-export function evaluate(agent: Pick<ValueAgent, 'act'>, env: Env, options: { seed: number; index: number; episodes: number; epsilon: number; scale: number }): number {
+export function evaluate(agent: { act(obs: Float32Array, epsilon: number, rng: Random): number | Float32Array }, env: Env, options: { seed: number; index: number; episodes: number; epsilon: number; scale: number }): number {
   const rng = new Random(options.seed * 1_000_003 + options.index + 1);
   const act = (obs: Observation) => agent.act(toInput(obs, options.scale), options.epsilon, rng);
   let total = 0;

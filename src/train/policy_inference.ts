@@ -39,7 +39,12 @@ export function policyInference(policy: Policy): PolicyInference {
     Float32Array.from(headQValues(policy.network.forward(networkInput(policy, obs, batch), batch), batch, policy.head));
   return {
     qValues,
-    act: (obs) => native.argmaxRows(qValues(obs, 1), 1, policy.head.actions)[0]!,
+    act: (obs) => {
+      if (policy.head.kind === 'tanh-gaussian') {
+        throw new RangeError('Expected a policy with discrete actions for act but this SAC policy acts continuously: qValues(obs, 1) returns its action');
+      }
+      return native.argmaxRows(qValues(obs, 1), 1, policy.head.actions)[0]!;
+    },
     dispose: () => policy.network.dispose(),
   };
 }

@@ -64,9 +64,21 @@ const presets: Record<PresetName, Partial<TrainConfig>> = {
 /** IQN and M-IQN: no double DQN (Dopamine's IQN targets use the target network's greedy action). */
 const iqnDefaults: Partial<TrainConfig> = { double: false, dueling: false };
 
+/**
+ * SAC as CleanRL's sac_continuous_action.py runs it (vwxyzjn/cleanrl): Adam, critics lr 1e-3, actor 3e-4, log α
+ * 1e-3, batch 256, 5000 random steps before learning, Polyak τ 0.005, γ 0.99, an update every step; replay 100k
+ * here (CleanRL: 1M; Pendulum's 30k-step runs never fill 100k). Plain SAC has no double/dueling/n-step/PER.
+ */
+const sacDefaults: Partial<TrainConfig> = {
+  env: 'Pendulum-v1', optimizer: { type: 'adam', lr: 1e-3 }, actorLr: 3e-4, alphaLr: 1e-3, polyakTau: 0.005,
+  batchSize: 256, learningStarts: 5000, replayCapacity: 100_000, gamma: 0.99, updateEvery: 1,
+  double: false, dueling: false, nStep: 1, prioritized: false,
+};
+
 /** Defaults an agent brings before the preset, config file and flags. */
 export function agentDefaultsFor(agent: TrainConfig['agent']): Partial<TrainConfig> {
   if (agent === 'rainbow') return rainbowDefaults;
+  if (agent === 'sac') return sacDefaults;
   if (agent === 'iqn' || agent === 'miqn') return iqnDefaults;
   if (agent === 'cql-c51') return cqlC51Defaults;
   return {};

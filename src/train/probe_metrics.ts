@@ -5,6 +5,7 @@ import type { Network } from '../nn/network.js';
 import { reluOutputShapes } from '../nn/layer_shapes.js';
 import type { UniformReplayBuffer } from '../agents/replay/uniform_replay_buffer.js';
 import type { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
+import type { ContinuousReplayBuffer } from '../agents/replay/continuous_replay_buffer.js';
 import { dormantNeurons, srank } from './network_metrics.js';
 import { scaleObservations } from './evaluation.js';
 
@@ -25,7 +26,7 @@ export function probeSize(network: Network, replaySize: number): number {
 }
 
 export function probeMetrics(
-  network: Network, replay: UniformReplayBuffer | PrioritizedReplayBuffer, observationScale: number, seed: number,
+  network: Network, replay: Pick<UniformReplayBuffer | PrioritizedReplayBuffer | ContinuousReplayBuffer, 'size' | 'sample'>, observationScale: number, seed: number,
 ): ProbeMetrics | null {
   const states = probeSize(network, replay.size);
   if (states < 1) return null;

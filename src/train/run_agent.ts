@@ -1,6 +1,7 @@
 // What the trainer needs of an agent, whatever its kind: act, update, sync the target, the model GMP prunes, the
 // networks a checkpoint stores, and the greedy policy that policy.prl, `prunerl eval` and the ONNX export use.
-// DQN and Rainbow are a ValueAgent as they always were (valueRunAgent); IQN and M-IQN are iqnRunAgent.
+// DQN and Rainbow are a ValueAgent as they always were (valueRunAgent); IQN and M-IQN are iqnRunAgent; SAC is
+// sacRunAgent (continuous actions: its env and replay buffer are the continuous ones).
 import type { Network } from '../nn/network.js';
 import type { PrunableNetwork } from '../prune/pruner.js';
 import type { Random } from '../random/random.js';
@@ -14,10 +15,12 @@ import type { CheckpointNetwork } from './checkpoint.js';
 export interface RunAgent {
   readonly updates: number;
   setUpdates(updates: number): void;
-  /** A training action: ε-greedy. */
-  act(obs: Float32Array, epsilon: number, rng: Random): number;
-  /** An evaluation action: ε-greedy on the same Q-values the saved policy computes. */
-  evalAct(obs: Float32Array, epsilon: number, rng: Random): number;
+  /** A training action: ε-greedy (an action index), or SAC's sampled action (a Float32Array). */
+  act(obs: Float32Array, epsilon: number, rng: Random): number | Float32Array;
+  /** An evaluation action: ε-greedy on the same Q-values the saved policy computes (SAC: its mean action). */
+  evalAct(obs: Float32Array, epsilon: number, rng: Random): number | Float32Array;
+  /** The action before learning starts; without it, a uniform action index drawn from the trainer's generator. */
+  randomAction?(rng: Random): Float32Array;
   update(batch: ReplayBatch): UpdateResult;
   syncTarget(): void;
   /** The model GMP prunes: one Network, or several pruned as one (IQN's torso, τ-embedding and head). */

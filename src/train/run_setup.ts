@@ -1,6 +1,6 @@
 // From a resolved config to the pieces of a run: envs, head, network layers, agent, replay buffer, pruner.
 import type { BoxSpace, Env } from '../envs/env.js';
-import { makeEnv } from '../envs/registry.js';
+import { makeContinuousEnv, makeEnv } from '../envs/registry.js';
 import { registerBuiltinEnvs } from '../envs/builtin.js';
 import { architecture, type ArchitectureName } from '../nn/architectures.js';
 import { headOutputs, type QHead } from '../agents/q_head.js';
@@ -8,6 +8,10 @@ import { ValueAgent } from '../agents/value_agent.js';
 import { IqnAgent } from '../agents/iqn/iqn_agent.js';
 import { valueRunAgent, type RunAgent } from './run_agent.js';
 import { iqnRunAgent } from './iqn_run_agent.js';
+import { sacRunAgent } from './sac_run_agent.js';
+import { SacAgent } from '../agents/sac/sac_agent.js';
+import { ContinuousReplayBuffer } from '../agents/replay/continuous_replay_buffer.js';
+import type { ContinuousEnv } from '../envs/continuous_env.js';
 import { cqlRunAgent } from '../offline/cql_run_agent.js';
 import { isOfflineAgent } from '../offline/offline_config.js';
 import { UniformReplayBuffer } from '../agents/replay/uniform_replay_buffer.js';
@@ -25,7 +29,7 @@ export interface RunParts {
   head: QHead;
   /** The agent as the trainer drives it (DQN/Rainbow: a ValueAgent; IQN/M-IQN: an IqnAgent). */
   agent: RunAgent;
-  replay: UniformReplayBuffer | PrioritizedReplayBuffer;
+  replay: UniformReplayBuffer | PrioritizedReplayBuffer | ContinuousReplayBuffer;
   pruner: Pruner | null;
   totalUpdates: number;
 }
@@ -87,7 +91,6 @@ export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number
     layers, inputShape: space.shape, head, optimizer: optimizerSpecOf(c.optimizer), double: c.double,
     loss: c.loss, seed: c.seed,
   });
-  if (c.agent === 'sac') throw new RangeError('Expected an agent that prunerl train runs for agent but sac is not wired into the trainer yet (the SacAgent library class is)');
   const agent = c.agent === 'iqn' || c.agent === 'miqn' ? iqnAgentOf(c, layers, space)
     : isOfflineAgent(c.agent) ? cqlRunAgent(valueAgent(), { alpha: c.cqlAlpha, double: c.double, loss: c.loss })
     : valueRunAgent(valueAgent(), c.double);
@@ -108,8 +111,41 @@ export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number
   return { net, head, agent, replay, pruner, totalUpdates };
 }
 
+/**
+ * SAC (Haarnoja et al. 2018, CleanRL's layout): actor and twin critics, two hidden layers of 256·width units each,
+ * on a continuous-control env and a one-step continuous replay buffer; GMP over actor and critics together.
+ */
+function buildSacParts(c: TrainConfig, env: ContinuousEnv): AgentParts {
+  const space = env.observationSpace, { low, high } = env.actionSpace;
+  if (space.shape.length !== 1) throw new RangeError(`Expected a vector observation for sac (its networks are MLPs) but ${env.id} gives [${space.shape.join(', ')}]`);
+  const sac = new SacAgent({
+    observationSize: space.shape[0], actionLow: low, actionHigh: high, hidden: 256 * c.width,
+    criticOptimizer: optimizerSpecOf(c.optimizer), actorOptimizer: { ...optimizerSpecOf(c.optimizer), lr: c.actorLr },
+    alphaLr: c.alphaLr, gamma: c.gamma, tau: c.polyakTau, seed: c.seed,
+  });
+  const agent = sacRunAgent(sac, { low, high });
+  const replay = new ContinuousReplayBuffer({ capacity: c.replayCapacity, observationSpace: space, actionSize: low.length, gamma: c.gamma });
+  const totalUpdates = totalUpdatesOf(c);
+  let pruner: Pruner | null = null;
+  if (c.sparsity > 0) {
+    if (totalUpdates < 2) throw new RangeError(`Expected a run with at least 2 updates to prune but frames = ${c.frames} gives ${totalUpdates}`);
+    pruner = new Pruner(agent.prunable, {
+      schedule: scheduleOf(c, totalUpdates), distribution: c.distribution as SparsityDistribution, globalScores: c.globalScores,
+      dense: denseLayerIndices(c.denseLayers, agent.prunable.params().length),
+    });
+  }
+  const head = agent.policyNetwork().head;
+  return { net: 'mlp', head, agent, replay, pruner, totalUpdates };
+}
+
 export async function setupRun(c: TrainConfig): Promise<RunParts> {
   registerBuiltinEnvs();
+  if (c.agent === 'sac') {
+    const env = await makeContinuousEnv(c.env, {});
+    const evalEnv = await makeContinuousEnv(c.env, {});
+    // The trainer steps either kind through one call; a continuous env takes the Float32Array actions SAC gives.
+    return { env: env as unknown as Env, evalEnv: evalEnv as unknown as Env, ...buildSacParts(c, env) };
+  }
   const env = await makeEnv(c.env, {});
   const evalEnv = await makeEnv(c.env, {});
   return { env, evalEnv, ...buildAgentParts(c, env.observationSpace, env.actionSpace.n) };

@@ -83,6 +83,10 @@ export const trainConfigSchema = z.strictObject({
   munchausenTau: z.number().positive(),
   munchausenAlpha: z.number().min(0).max(1),
   munchausenL0: z.number().max(0),
+  /** SAC: the actor's Adam learning rate (the critics use optimizer), log α's, and the target critics' Polyak τ. */
+  actorLr: z.number().positive(),
+  alphaLr: z.number().positive(),
+  polyakTau: z.number().gt(0).max(1),
   /** Prioritized replay (rainbow): α and the importance-sampling exponent β. */
   prioritized: z.boolean(),
   priorityAlpha: z.number().min(0).max(1),
@@ -119,7 +123,7 @@ export const baseDefaults: TrainConfig = {
   epsilonStart: 1, epsilonEnd: 0.02, epsilonDecayFrames: 10_000,
   atoms: 51, vMin: -10, vMax: 10,
   numTauSamples: 64, numTauPrimeSamples: 64, numQuantileSamples: 32, kappa: 1,
-  munchausenTau: 0.03, munchausenAlpha: 0.9, munchausenL0: -1, prioritized: false, priorityAlpha: 0.5, priorityBeta: 0.5,
+  munchausenTau: 0.03, munchausenAlpha: 0.9, munchausenL0: -1, actorLr: 3e-4, alphaLr: 1e-3, polyakTau: 0.005, prioritized: false, priorityAlpha: 0.5, priorityBeta: 0.5,
   evalEvery: 5000, evalEpisodes: 5, evalEpsilon: 0, checkpointEvery: 5000, device: 'cpu', observationScale: 1,
   cqlAlpha: 0.1,
 };
@@ -178,6 +182,7 @@ export function resolveConfig(...layers: TrainConfigInput[]): TrainConfig {
   if (c.batchSize > c.replayCapacity) problems.push(`batchSize (${c.batchSize}) must be ≤ replayCapacity (${c.replayCapacity})`);
   if (c.pruneEnd <= c.pruneStart) problems.push(`pruneEnd (${c.pruneEnd}) must be > pruneStart (${c.pruneStart})`);
   if (c.optimizer.momentum !== undefined && c.optimizer.momentum > 0 && c.optimizer.type !== 'rmsprop') problems.push(`optimizer.momentum applies to rmsprop only (optimizer.type is ${c.optimizer.type})`);
+  if (c.agent === 'sac' && (c.double || c.dueling || c.prioritized || c.nStep !== 1)) problems.push(`double, dueling, prioritized and nStep > 1 apply to the discrete agents only (agent is sac: twin critics, one-step targets, uniform replay)`);
   if ((c.agent === 'iqn' || c.agent === 'miqn') && (c.double || c.dueling)) problems.push(`double and dueling apply to dqn and rainbow only (agent is ${c.agent}; its target is the target network's greedy action, as Dopamine's)`);
   if (c.vMax <= c.vMin) problems.push(`vMax (${c.vMax}) must be > vMin (${c.vMin})`);
   problems.push(...offlineProblems(c));

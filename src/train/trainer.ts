@@ -219,14 +219,15 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
     }
     const current = obs as Observation;
     const action = loop.frames < c.learningStarts
-      ? rng.integer(0, A)
+      ? (agent.randomAction?.(rng) ?? rng.integer(0, A))
       : agent.act(toInput(current, c.observationScale), epsilonAt(c, loop.frames), rng);
-    const step = env.step(action);
+    // A Float32Array (SAC) goes to a continuous-control env and buffer (run_setup.ts pairs them), which take one.
+    const step = env.step(action as number);
     loop.frames++;
     intervalFrames++;
     loop.episodeReturn += step.reward;
     loop.episodeLength++;
-    replay.add({ obs: current, action, reward: step.reward, nextObs: step.obs, terminated: step.terminated, truncated: step.truncated });
+    replay.add({ obs: current, action: action as number, reward: step.reward, nextObs: step.obs, terminated: step.terminated, truncated: step.truncated });
     obs = step.obs;
     if (step.terminated || step.truncated) {
       loop.trainReturns.push(loop.episodeReturn);

@@ -41,6 +41,13 @@ const iqnSmall: TrainConfigInput = {
 };
 
 describe('online agents: config', () => {
+  it('refuses the discrete agents\' options for sac, and each agent the other action kind', async () => {
+    expect(() => resolveConfig({ agent: 'sac', nStep: 3 })).toThrow(/apply to the discrete agents only \(agent is sac/);
+    expect(resolveConfig({ agent: 'sac' })).toMatchObject({ env: 'Pendulum-v1', batchSize: 256, learningStarts: 5000, actorLr: 3e-4, polyakTau: 0.005, double: false });
+    await expect(train(resolveConfig({ ...sacSmall, env: 'CartPole-v1' }), { out: tempRun() })).rejects.toThrow(/continuous \(Box\) actions for env \(agent sac\) but 'CartPole-v1' has 2 discrete actions/);
+    await expect(train(resolveConfig({ ...iqnSmall, agent: 'iqn', env: 'Pendulum-v1' }), { out: tempRun() })).rejects.toThrow(/discrete actions for env but 'Pendulum-v1' has a continuous \(Box\) action space/);
+  });
+
   it('refuses double or dueling for iqn/miqn, naming them', () => {
     expect(() => resolveConfig({ agent: 'iqn', double: true })).toThrow(/double and dueling apply to dqn and rainbow only \(agent is iqn/);
     expect(() => resolveConfig({ agent: 'miqn', dueling: true })).toThrow(/agent is miqn/);
@@ -102,9 +109,18 @@ async function killAndResume(config: TrainConfigInput): Promise<void> {
   expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
 }
 
+const sacSmall: TrainConfigInput = {
+  agent: 'sac', env: 'Pendulum-v1', frames: 2400, learningStarts: 400, evalEvery: 800, evalEpisodes: 2, checkpointEvery: 40,
+  sparsity: 0.9, pruneFrequency: 200, batchSize: 32, seed: 5, replayCapacity: 10_000,
+};
+
 describe('online agents: resume', () => {
   it.each(['iqn', 'miqn'] as const)('a %s run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async (agent) => {
     await killAndResume({ ...iqnSmall, agent });
+  }, 120_000);
+
+  it('a sac run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async () => {
+    await killAndResume(sacSmall);
   }, 120_000);
 });
 
@@ -117,6 +133,18 @@ describe('online agents: the saved policy', () => {
     expect(policy.head).toEqual({ kind: 'q', actions: 2 });
     expect(policy.act(new Float32Array(4))).toBeGreaterThanOrEqual(0);
     expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
+    policy.dispose();
+  });
+
+  it('policy.prl of a sac run is the actor\'s mean action, inside the action bounds', async () => {
+    const out = tempRun();
+    await train(resolveConfig({ ...sacSmall, frames: 800, evalEvery: 800 }), { out });
+    const policy = loadPolicy(out);
+    expect(policy.head).toEqual({ kind: 'tanh-gaussian', actions: 1, low: [-2], high: [2] });
+    const actions = policy.qValues(Float32Array.from({ length: 30 }, (_, i) => Math.sin(i) * 3), 10);
+    expect(actions.length).toBe(10);
+    for (const a of actions) expect(Math.abs(a)).toBeLessThanOrEqual(2);
+    expect(() => policy.act(new Float32Array(3))).toThrow(/acts continuously: qValues\(obs, 1\) returns its action/);
     policy.dispose();
   });
 });

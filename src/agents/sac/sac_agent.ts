@@ -10,7 +10,7 @@
 import type { OptimizerSpec } from '../../native.js';
 import { Network } from '../../nn/network.js';
 import { linearStackInputGradient } from '../../nn/input_gradient.js';
-import { Random } from '../../random/random.js';
+import { Random, type RandomState } from '../../random/random.js';
 import type { ReplayBatch } from '../replay/replay_buffer.js';
 import { meanAction, squashedBackward, squashedSample, type ActionBounds } from './squashed_gaussian.js';
 import { softUpdate } from './soft_update.js';
@@ -143,6 +143,22 @@ export class SacAgent {
     for (const k of [0, 1] as const) softUpdate(this.targets[k], this.critics[k], this.options.tau ?? 0.005);
     this.#updates++;
     return { criticLoss, actorLoss, alpha: this.alpha };
+  }
+
+  /** What a checkpoint needs besides the networks: the noise stream, log α and its Adam moments, the update count. */
+  state(): { rng: RandomState; logAlpha: number; alphaAdam: { m: number; v: number; t: number }; updates: number } {
+    return { rng: this.#rng.state(), logAlpha: this.logAlpha, alphaAdam: { ...this.#alphaAdam }, updates: this.#updates };
+  }
+
+  restoreState(state: ReturnType<SacAgent['state']>): void {
+    const a = state?.alphaAdam;
+    if (!state || !Number.isFinite(state.logAlpha) || !a || ![a.m, a.v, a.t].every(Number.isFinite) || !Number.isSafeInteger(state.updates)) {
+      throw new RangeError('Expected SAC state {rng, logAlpha, alphaAdam, updates} in the checkpoint but it is missing or malformed');
+    }
+    this.#rng.setState(state.rng);
+    this.logAlpha = state.logAlpha;
+    this.#alphaAdam = { m: a.m, v: a.v, t: a.t };
+    this.#updates = state.updates;
   }
 
   dispose(): void {
