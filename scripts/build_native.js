@@ -15,6 +15,9 @@ if (installedAsDependency && env.PRUNERL_CUDA !== '1') {
   env.PRUNERL_CUDA = '0';
   console.log('prunerl: building the CPU backend only (set PRUNERL_CUDA=1 before npm install to compile the CUDA backend too)');
 }
+// The CUDA emulator (native/cuda_emu, `cudaEmulated`) exists to test the kernels in this repository's CI; a
+// dependency install leaves it out.
+const emulator = installedAsDependency ? ['--CDPRUNERL_CUDA_EMULATOR=OFF'] : [];
 const cmakeJs = createRequire(import.meta.url).resolve('cmake-js/bin/cmake-js');
-const result = spawnSync(process.execPath, [cmakeJs, 'compile', '--out', 'build'], { cwd: packageRoot, env, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [cmakeJs, 'compile', '--out', 'build', ...emulator], { cwd: packageRoot, env, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -223,6 +223,14 @@ export interface NativeAddon {
   cudaAvailable(): boolean;
   cudaDeviceInfo(): CudaDeviceInfo;
   cuda: NativeCudaKernels;
+  /**
+   * The same kernels compiled for the host emulator (native/cuda_emu: blocks in turn, each block's threads as
+   * fibers with real barriers and warp collectives), for testing CUDA code without a GPU; absent from builds
+   * without it (node-gyp). Correct, not fast: use it to check kernels, never to train.
+   */
+  cudaEmulated?: NativeCudaKernels;
+  /** Launches, blocks and threads per kernel name run by cudaEmulated so far in this process. */
+  cudaEmulatorStats?(): Record<string, { launches: number; blocks: number; threads: number }>;
 }
 
 function candidatePaths(): string[] {

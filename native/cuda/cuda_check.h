@@ -12,6 +12,12 @@ struct CudaError : std::runtime_error {
   explicit CudaError(const std::string& msg) : std::runtime_error(msg) {}
 };
 
+}  // namespace prunerl
+
+// In the backend's namespace, so the emulated build of these sources (native/cuda_emu, namespace
+// prunerl::cuda_emulated) has its own copies calling the emulated runtime, not the real one's.
+namespace prunerl::cuda {
+
 inline void checkCuda(cudaError_t status, const char* what) {
   if (status == cudaSuccess) return;
   throw CudaError(std::string("CUDA error in ") + what + ": " + cudaGetErrorName(status) + " (" +
@@ -21,4 +27,4 @@ inline void checkCuda(cudaError_t status, const char* what) {
 // After a kernel launch: launch-configuration errors now; errors inside the kernel surface at the next sync.
 inline void checkLaunch(const char* kernel) { checkCuda(cudaGetLastError(), kernel); }
 
-}  // namespace prunerl
+}  // namespace prunerl::cuda

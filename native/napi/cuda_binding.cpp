@@ -22,6 +22,9 @@ const char* const kCudaFunctionNames[] = {"gemm", "matmul", "maskedMatmul", "spm
 #ifdef PRUNERL_WITH_CUDA
 void registerCudaOps(Napi::Env env, Napi::Object cuda);  // cuda_ops_binding.cpp
 #endif
+#ifdef PRUNERL_WITH_CUDA_EMULATOR
+void registerCudaEmulated(Napi::Env env, Napi::Object exports);  // cuda_emulated_binding.cpp: cudaEmulated.*
+#endif
 
 namespace {
 
@@ -90,6 +93,9 @@ void registerCuda(Napi::Env env, Napi::Object exports) {
   for (const char* name : kCudaFunctionNames) exportFunction<notBuiltJs>(env, cuda, name);
 #endif
   exports.Set("cuda", cuda);
+#ifdef PRUNERL_WITH_CUDA_EMULATOR
+  registerCudaEmulated(env, exports);
+#endif
 }
 
 }  // namespace prunerl::napi

@@ -1,22 +1,34 @@
 // The CUDA backend against the CPU kernels: every cuda.* function gets the inputs its CPU counterpart gets and must
 // give the same result (bit-identical where the GPU kernel computes in the CPU's operation order: ReLU, Adam, RMSprop,
 // pruning, k-th smallest; float-rounding close for the products, which sum in a different order).
-// The comparisons need a GPU and are skipped, with a notice, without one. What runs everywhere: the availability
+// The comparisons run on the GPU when one is present, and on the host emulator of the same kernels
+// (native.cudaEmulated, native/cuda_emu) whenever the addon has it, so they run in CI without a GPU; a last test
+// checks that they launched every __global__ kernel in native/cuda. What also runs everywhere: the availability
 // probe, the argument checks (identical to the CPU bindings', made before any device is needed) and the clear error
 // each function throws when CUDA is not built in or no device is present.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { native, type GemmOptions, type PruneScope } from '../../src/native.js';
+import { native, type GemmOptions, type NativeCudaKernels, type PruneScope } from '../../src/native.js';
 import { expectClose } from '../helpers/compare.js';
 import { randomFloat32, randomMask, rng, testSeed, type Rng } from '../helpers/random.js';
 
 const info = native.cudaDeviceInfo();
 const available = native.cudaAvailable();
 const cuda = native.cuda;
+const emulated = native.cudaEmulated;
 const kernelNames = Object.keys(cuda).sort();
+/** Where the GPU-vs-CPU comparisons run: the GPU if present, the emulator if built in (both when both). */
+const backends: { name: string; kernels: NativeCudaKernels }[] = [
+  ...(available ? [{ name: 'cuda (GPU)', kernels: cuda }] : []),
+  ...(emulated ? [{ name: 'cudaEmulated (host emulator)', kernels: emulated }] : []),
+];
 if (!available) {
   console.warn(
-    `[cuda.test.ts] NOTICE: no usable CUDA device (${info.reason}); the GPU-vs-CPU kernel comparisons are SKIPPED. ` +
-      'Run this file on a GPU machine to check the CUDA kernels (see native/cuda/README.md).',
+    `[cuda.test.ts] NOTICE: no usable CUDA device (${info.reason}); the GPU-vs-CPU kernel comparisons run on ` +
+      (emulated ? 'the host emulator only (native/cuda_emu). ' : 'nothing: this addon has no emulator either, so they are SKIPPED. ') +
+      'Run this file on a GPU machine to check the kernels on the hardware (see native/cuda/README.md).',
   );
 }
 
@@ -41,11 +53,12 @@ describe('cuda: availability and errors without a device', () => {
     if (!available) expect(info.reason).toMatch(/\S/);
   });
 
-  it('exports the same cuda.* functions in every build', () => {
+  it('exports the same cuda.* functions in every build, and cudaEmulated the same ones', () => {
     expect(kernelNames).toEqual(
       ['adamStep', 'benchmark', 'gemm', 'huberLoss', 'kthSmallestAbs', 'magnitudePrune', 'maskedMatmul', 'matmul', 'relu',
         'reluBackward', 'rmspropStep', 'sddmm', 'spmm', 'spmmInputGrad'],
     );
+    if (emulated) expect(Object.keys(emulated).sort()).toEqual(kernelNames);
   });
 
   it.skipIf(info.compiled)('without CUDA built in, every cuda function throws the one-line rebuild error', () => {
@@ -86,7 +99,7 @@ describe('cuda: availability and errors without a device', () => {
     m.dispose();
   });
 
-  it.skipIf(!info.compiled)('checks arguments exactly as the CPU bindings do, before needing a device', () => {
+  it.skipIf(!info.compiled && !emulated)('checks arguments exactly as the CPU bindings do, before needing a device', () => {
     const f = (n: number) => new Float32Array(n);
     const u = (n: number) => new Uint8Array(n).fill(1);
     const m = native.toCsr(f(6).fill(1), null, 2, 3);
@@ -113,6 +126,8 @@ describe('cuda: availability and errors without a device', () => {
       ['adam overlap', (k) => k.adamStep(shared.subarray(0, 4), f(4), shared.subarray(2, 6), f(4), adam)],
       ['rmsprop centered', (k) => k.rmspropStep(f(3), f(3), f(3), null, rms)],
       ['rmsprop alpha', (k) => k.rmspropStep(f(3), f(3), f(3), f(3), { ...rms, alpha: 2 })],
+      ['rmsprop momentum buffer', (k) => k.rmspropStep(f(3), f(3), f(3), f(3), { ...rms, momentum: 0.9 })],
+      ['rmsprop momentum', (k) => k.rmspropStep(f(3), f(3), f(3), f(3), { ...rms, momentum: 1 }, f(3))],
       ['reluBackward', (k) => k.reluBackward(f(3), f(4))],
       ['prune sparsity', (k) => k.magnitudePrune([f(4)], [u(4)], 1.5, 'layer')],
       ['prune scope', (k) => k.magnitudePrune([f(4)], [u(4)], 0.5, 'all' as never)],
@@ -124,7 +139,8 @@ describe('cuda: availability and errors without a device', () => {
     for (const [name, call] of bad) {
       const cpu = thrown(() => call(native));
       expect(cpu.type, name).toMatch(/TypeError|RangeError/);
-      expect(thrown(() => call(cuda)), name).toEqual(cpu);
+      if (info.compiled) expect(thrown(() => call(cuda)), name).toEqual(cpu);
+      if (emulated) expect(thrown(() => call(emulated)), `${name} (emulated)`).toEqual(cpu);
     }
     m.dispose();
   });
@@ -132,9 +148,7 @@ describe('cuda: availability and errors without a device', () => {
 
 // ---- GPU against CPU -----------------------------------------------------------------------------------------------
 
-const gpu = describe.skipIf(!available);
-
-function gemmCase(r: Rng, m: number, n: number, k: number, o: Partial<GemmOptions>) {
+function gemmCase(cuda: NativeCudaKernels, r: Rng, m: number, n: number, k: number, o: Partial<GemmOptions>) {
   const opts: GemmOptions = { m, n, k, ...o };
   const a = randomFloat32(r, m * k), b = randomFloat32(r, k * n), c = randomFloat32(r, m * n);
   const cpu = c.slice(), dev = c.slice();
@@ -143,14 +157,17 @@ function gemmCase(r: Rng, m: number, n: number, k: number, o: Partial<GemmOption
   return { cpu, dev };
 }
 
-gpu(`cuda kernels against the CPU kernels (seed ${testSeed})`, () => {
+for (const { name: backend, kernels: cuda } of backends) describe(`${backend} kernels against the CPU kernels (seed ${testSeed})`, () => {
+  // The emulator runs each GPU thread as a fiber (~0.3 µs each): the largest inputs shrink for it, keeping every
+  // structural case (several pruning chunks and histogram blocks, partial last chunks and blocks).
+  const large = (n: number) => (cuda === emulated ? Math.ceil(n / 4) | 1 : n);
   it('gemm: every transpose case, odd sizes across tile edges, alpha and beta', () => {
     const r = rng();
     for (const [m, n, k] of [[1, 1, 1], [37, 53, 71], [65, 129, 17], [130, 67, 259], [3, 5, 0]])
       for (const transA of [false, true])
         for (const transB of [false, true])
           for (const [alpha, beta] of [[1, 0], [0.7, 1.3]]) {
-            const { cpu, dev } = gemmCase(r, m, n, k, { transA, transB, alpha, beta });
+            const { cpu, dev } = gemmCase(cuda, r, m, n, k, { transA, transB, alpha, beta });
             expectClose(dev, cpu, 1e-5 * Math.sqrt(Math.max(k, 1)));
           }
   });
@@ -185,7 +202,7 @@ gpu(`cuda kernels against the CPU kernels (seed ${testSeed})`, () => {
 
   it('huberLoss: the gradient exactly, the loss to double rounding', () => {
     const r = rng();
-    for (const n of [1, 17, 1000, 100_003])
+    for (const n of [1, 17, 1000, large(100_003)])
       for (const delta of [1, 0.25]) {
         const pred = randomFloat32(r, n, 3), target = randomFloat32(r, n, 3);
         const cpu = native.huberLoss(pred, target, delta), dev = cuda.huberLoss(pred, target, delta);
@@ -196,7 +213,7 @@ gpu(`cuda kernels against the CPU kernels (seed ${testSeed})`, () => {
 
   it('adamStep and rmspropStep: bit-identical to the CPU reference over several steps', () => {
     const r = rng();
-    for (const n of [1, 1023, 70_001]) {
+    for (const n of [1, 1023, large(70_001)]) {
       const p0 = randomFloat32(r, n), grads = [0, 1, 2].map(() => randomFloat32(r, n, 0.1));
       const cpu = [p0.slice(), new Float32Array(n), new Float32Array(n)];
       const dev = [p0.slice(), new Float32Array(n), new Float32Array(n)];
@@ -215,6 +232,16 @@ gpu(`cuda kernels against the CPU kernels (seed ${testSeed})`, () => {
           cuda.rmspropStep(d[0], g, d[1], d[2], o);
         });
         expect(d, `centered ${centered}`).toEqual(c);
+        // With momentum (PyTorch's buffer), the fourth array.
+        const cm = [p0.slice(), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        const dm = [p0.slice(), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        grads.forEach((g) => {
+          const o = { lr: 1e-3, alpha: 0.9, eps: 1e-6, centered, momentum: 0.9 };
+          native.rmspropStepReference(cm[0], g, cm[1], cm[2], o, cm[3]);
+          cuda.rmspropStep(dm[0], g, dm[1], dm[2], o, dm[3]);
+        });
+        expect(dm[3].some((v) => v !== 0)).toBe(true);
+        expect(dm, `centered ${centered} momentum`).toEqual(cm);
       }
     }
   });
@@ -241,8 +268,8 @@ gpu(`cuda kernels against the CPU kernels (seed ${testSeed})`, () => {
   it('magnitudePrune: identical weights, masks, thresholds and counts, ties and pre-masked entries included', () => {
     const r = rng();
     const cases: [number[], PruneScope][] = [
-      [[1], 'layer'], [[5000], 'layer'], [[100_003], 'layer'], [[3, 40_000, 0, 9_001, 777], 'layer'],
-      [[3, 40_000, 0, 9_001, 777], 'global'], [[4096, 4097, 8191], 'global'],
+      [[1], 'layer'], [[5000], 'layer'], [[large(100_003)], 'layer'], [[3, large(40_000), 0, 9_001, 777], 'layer'],
+      [[3, large(40_000), 0, 9_001, 777], 'global'], [[4096, 4097, 8191], 'global'],
     ];
     for (const [sizes, scope] of cases)
       for (const sparsity of [0, 0.5, 0.95, 1])
@@ -278,11 +305,23 @@ gpu(`cuda kernels against the CPU kernels (seed ${testSeed})`, () => {
 
   it('kthSmallestAbs: the CPU answer for every rank tried, with ties, zeros and infinities', () => {
     const r = rng();
-    for (const n of [1, 2, 1000, 123_457]) {
+    for (const n of [1, 2, 1000, large(123_457)]) {
       const w = randomFloat32(r, n).map((v, i) => (i % 7 === 0 ? Math.round(v * 4) / 4 : v));
       if (n > 10) w.set([Infinity, -Infinity, -0], 3);
       for (const k of new Set([0, n - 1, Math.floor(n / 2), r.int(0, n)]))
         expect(cuda.kthSmallestAbs(w, k), `n ${n} k ${k}`).toBe(native.kthSmallestAbs(w, k));
     }
+  });
+
+  it.skipIf(cuda !== emulated)('launched every __global__ kernel in native/cuda (so each was compared above)', () => {
+    const dir = fileURLToPath(new URL('../../native/cuda', import.meta.url));
+    const declared = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.cu')))
+      for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/__global__\s+void\s+(?:__launch_bounds__\([^)]*\)\s*)?(\w+)\s*\(/g))
+        declared.add(m[1]);
+    expect(declared.size).toBeGreaterThanOrEqual(15);
+    const stats = native.cudaEmulatorStats!();
+    const missing = [...declared].filter((k) => !(stats[k]?.launches > 0));
+    expect(missing, 'kernels never launched by these tests').toEqual([]);
   });
 });

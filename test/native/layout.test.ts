@@ -59,6 +59,15 @@ describe('native layout (DESIGN.md layers, read from #include lines)', () => {
     expect(violations('model', ['base', 'ops', 'model'])).toEqual([]);
   });
 
+  it('native/cuda_emu (the host emulator the .cu files are also compiled against) includes only itself', () => {
+    const dir = join(nativeDir, 'cuda_emu');
+    const files = [...readdirSync(dir).filter((f) => /\.(h|cpp)$/.test(f)).map((f) => join(dir, f)), join(dir, 'include', 'cuda_runtime.h')];
+    const bad = files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)]
+      .map((m) => m[1]).filter((path) => !path.startsWith('cuda_emu/')).map((path) => `${file} includes ${path}`));
+    expect(files.length).toBeGreaterThan(5);
+    expect(bad).toEqual([]);
+  });
+
   it('nothing shipped includes the kernel workbench (native/dev is built only with PRUNERL_WORKBENCH)', () => {
     const intoDev = layers.flatMap((layer) => includesOf(layer)).filter(([, path]) => path.startsWith('dev/'));
     expect(intoDev).toEqual([]);
