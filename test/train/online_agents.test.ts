@@ -148,3 +148,24 @@ describe('online agents: the saved policy', () => {
     policy.dispose();
   });
 });
+
+describe('learning', () => {
+  // Short versions of the measured runs in docs/results/online-agents-check (CartPole-v1 and Pendulum-v1 at 90%
+  // sparsity); each about a minute here. A random policy scores about 22 on CartPole and about −1200 on Pendulum.
+  for (const agent of ['iqn', 'miqn'] as const) it(`a 90%-pruned ${agent} learns CartPole-v1 in 10k frames`, async () => {
+    const config = resolveConfig({
+      env: 'CartPole-v1', agent, frames: 10_000, sparsity: 0.9, seed: 0, evalEvery: 5000, batchSize: 32, updateEvery: 2,
+      numTauSamples: 8, numTauPrimeSamples: 8, numQuantileSamples: 8,
+    });
+    const summary = await train(config, { out: tempRun() });
+    expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
+    expect(summary.finalEvalReturn).toBeGreaterThanOrEqual(100);
+  }, 240_000);
+
+  it('a 90%-pruned sac learns Pendulum-v1 in 6k frames', async () => {
+    const config = resolveConfig({ agent: 'sac', frames: 6000, sparsity: 0.9, seed: 0, evalEvery: 2000, batchSize: 64, learningStarts: 1000 });
+    const summary = await train(config, { out: tempRun() });
+    expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
+    expect(summary.finalEvalReturn).toBeGreaterThanOrEqual(-600);
+  }, 240_000);
+});
