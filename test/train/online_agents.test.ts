@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { resolveConfig, type TrainConfigInput } from '../../src/train/train_config.js';
 import { train } from '../../src/train/trainer.js';
 import { loadPolicy } from '../../src/train/policy_file.js';
+import { evaluatePolicy } from '../../src/train/evaluate_policy.js';
 import { readArchive } from '../../src/train/archive.js';
 import { IqnAgent } from '../../src/agents/iqn/iqn_agent.js';
 import { foldMidpointPolicy } from '../../src/agents/iqn/midpoint_policy.js';
@@ -145,6 +146,11 @@ describe('online agents: the saved policy', () => {
     expect(actions.length).toBe(10);
     for (const a of actions) expect(Math.abs(a)).toBeLessThanOrEqual(2);
     expect(() => policy.act(new Float32Array(3))).toThrow(/acts continuously: qValues\(obs, 1\) returns its action/);
+    // `prunerl eval` runs it on its continuous env: Pendulum's reward is never positive, an episode is 200 steps.
+    const evaluation = await evaluatePolicy(policy, { episodes: 2, seed: 0, epsilon: 0 });
+    expect(evaluation.returns).toHaveLength(2);
+    for (const r of evaluation.returns) expect(r).toBeLessThanOrEqual(0);
+    for (const r of evaluation.returns) expect(r).toBeGreaterThanOrEqual(-16.3 * 200);
     policy.dispose();
   });
 });

@@ -66,8 +66,9 @@ export function registerExportCommand(program: Command): void {
         for (const line of summary(result)) console.log(line);
         try {
           const c = await checkOnnxAgainstPolicy(policy, result.path);
-          console.log(`checked in onnxruntime against the native policy on ${c.observations} random observations: max |Δq| ${c.maxAbsQDifference.toExponential(2)} ` +
-            `(max |q| ${c.maxAbsQ.toFixed(3)}), greedy actions agree on ${c.actionsAgreeing}/${c.observations}`);
+          const continuous = policy.head.kind === 'tanh-gaussian'; // SAC: the output is the action itself
+          console.log(`checked in onnxruntime against the native policy on ${c.observations} random observations: max |Δ${continuous ? 'action' : 'q'}| ${c.maxAbsQDifference.toExponential(2)} ` +
+            `(max |${continuous ? 'action' : 'q'}| ${c.maxAbsQ.toFixed(3)}), ${continuous ? 'actions within 1e-5' : 'greedy actions agree'} on ${c.actionsAgreeing}/${c.observations}`);
         } catch (err) {
           console.log(`check: skipped (${(err as Error).message.split('\n')[0]})`);
         }
