@@ -4,6 +4,7 @@
 // as online runs do), syncs the target every targetUpdateFrames steps, evaluates greedily in the env every
 // evalEvery steps and checkpoints every checkpointEvery steps. `frames` counts gradient steps here. The dataset is
 // not stored in checkpoints: a resumed run reads it again, and one seeded generator makes the run repeat exactly.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTextFileAtomic } from '../export/atomic_file.js';
 import { Random } from '../random/random.js';
@@ -54,6 +55,30 @@ export function datasetReplay(d: ReplayDataset, nStep: number, gamma: number): U
   return replay;
 }
 
+/** What a run records of its dataset, so that --resume refuses a dataset changed in between. */
+const DATASET_RECORD = 'dataset.json';
+
+function datasetFingerprint(d: ReplayDataset): { episodes: number; steps: number; rewardSum: number; actionSum: number } {
+  let rewardSum = 0, actionSum = 0;
+  for (const e of d.episodes) {
+    for (const r of e.rewards) rewardSum += r;
+    for (const a of e.actions) actionSum += a;
+  }
+  return { episodes: d.episodes.length, steps: d.totalSteps, rewardSum, actionSum };
+}
+
+function checkSameDataset(record: string, d: ReplayDataset, resume: boolean): void {
+  const now = datasetFingerprint(d);
+  if (resume && existsSync(record)) {
+    const then = JSON.parse(readFileSync(record, 'utf8')) as typeof now;
+    if (JSON.stringify(then) !== JSON.stringify(now)) { // same keys, same order: both come from datasetFingerprint
+      throw new RangeError(`Expected --offline ${d.path} to be the dataset this run started from (${then.episodes} episodes, ${then.steps} steps) but it now holds ${now.episodes} episodes, ${now.steps} steps or other values; resume with the same dataset or train again without --resume`);
+    }
+    return;
+  }
+  writeTextFileAtomic(record, JSON.stringify(now, null, 2) + '\n');
+}
+
 function freshLoop(seed: number): LoopState {
   return {
     frames: 0, updates: 0, episodes: 0, episodeReturn: 0, episodeLength: 0, needsReset: true, trainReturns: [],
@@ -77,6 +102,7 @@ export async function trainOffline(c: TrainConfig, options: TrainOptions): Promi
   // Checkpoints hold an empty buffer: the transitions are the dataset's, read again on resume.
   const emptyReplay = new UniformReplayBuffer({ capacity: 1, observationSpace: evalEnv.observationSpace, nStep: c.nStep, gamma: c.gamma }).state();
 
+  checkSameDataset(join(out, DATASET_RECORD), dataset, !!options.resume);
   let loop = freshLoop(c.seed);
   if (options.resume) {
     const restored = loadCheckpoint(checkpointPath, agent.networks);

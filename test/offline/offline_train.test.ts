@@ -82,6 +82,13 @@ describe('offline training', () => {
     expect(summary.dataset.steps).toBe(12_000);
     for (const f of ['config.json', 'metrics.jsonl', 'metrics.csv', 'checkpoint.prl', 'policy.prl']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(metricsOf(out).length).toBe(2);
+    // --resume reads the dataset again and refuses one that changed since the run started.
+    const record = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8')) as { steps: number };
+    expect(record.steps).toBe(12_000);
+    writeFileSync(join(out, 'dataset.json'), JSON.stringify({ ...record, steps: 11_999 }));
+    const again = spawnSync(process.execPath, [cli, 'train', '--quiet', '--out', out, '--resume']);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr.toString()).toMatch(/to be the dataset this run started from \(\d+ episodes, 11999 steps\) but it now holds \d+ episodes, 12000 steps/);
   });
 
   it('an --offline run killed with SIGKILL resumes to the same metrics and weights', async () => {
