@@ -40,6 +40,8 @@ export class IqnNetwork {
   /** The three parts as one prunable model (for the Pruner: ERK is solved over all their weight layers). */
   readonly group: NetworkGroup;
   #last: { batch: number; quantiles: number; phi: Float32Array; psi: Float32Array } | null = null;
+  // Scratch arrays reused across calls (the native Network copies its inputs, so none is held past a call).
+  readonly #scratch = new Map<string, Float32Array>();
 
   constructor(config: IqnNetworkConfig) {
     this.config = structuredClone(config);
@@ -73,8 +75,8 @@ export class IqnNetwork {
       throw new RangeError(`Expected taus to hold a whole number ≥ 1 of fractions per state (batch ${batch}) but received ${taus.length}`);
     }
     const phi = this.torso.forward(obs, batch);
-    const psi = this.embedding.forward(cosineFeatures(taus), batch * quantiles);
-    const z = embeddingProduct(phi, psi, { batch, quantiles, features: this.features });
+    const psi = this.embedding.forward(cosineFeatures(taus, IQN_COSINES, this.#buffer('cosines', taus.length * IQN_COSINES)), batch * quantiles);
+    const z = embeddingProduct(phi, psi, { batch, quantiles, features: this.features }, this.#buffer('z', psi.length));
     this.#last = { batch, quantiles, phi, psi };
     return this.head.forward(z, batch * quantiles);
   }
@@ -86,9 +88,16 @@ export class IqnNetwork {
     const rows = last.batch * last.quantiles;
     this.head.backward(dOut);
     const dZ = linearStackInputGradient(this.head, dOut, rows);
-    const { dState, dEmbedding } = embeddingProductBackward(dZ, last.phi, last.psi, { batch: last.batch, quantiles: last.quantiles, features: this.features });
+    const { dState, dEmbedding } = embeddingProductBackward(dZ, last.phi, last.psi, { batch: last.batch, quantiles: last.quantiles, features: this.features }, this.#buffer('dEmbedding', last.psi.length));
     this.embedding.backward(dEmbedding);
     this.torso.backward(dState);
+  }
+
+  /** A scratch array of `length` floats under `name`, kept for the next call of the same size. */
+  #buffer(name: string, length: number): Float32Array {
+    let b = this.#scratch.get(name);
+    if (!b || b.length !== length) this.#scratch.set(name, (b = new Float32Array(length)));
+    return b;
   }
 
   step(): void {
