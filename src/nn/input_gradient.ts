@@ -7,8 +7,14 @@
 import { native } from '../native.js';
 import type { Network } from './network.js';
 
-/** dLoss/dInput [batch, inputSize] for a network of linear and relu layers only, after forward() and backward(). */
-export function linearStackInputGradient(net: Network, dOut: Float32Array, batch: number): Float32Array {
+/**
+ * dLoss/dInput [batch, inputSize] for a network of linear and relu layers only, after forward() and backward().
+ * `scratch(name, length)`, when given, supplies the dx arrays (overwritten: gemm's β is 0), so a caller that runs
+ * this every update (IQN, B·N rows) reuses them instead of allocating megabytes per call.
+ */
+export function linearStackInputGradient(
+  net: Network, dOut: Float32Array, batch: number, scratch?: (name: string, length: number) => Float32Array,
+): Float32Array {
   const layers = net.config.layers;
   for (const l of layers) {
     if (l.type !== 'linear' && l.type !== 'relu') {
@@ -26,7 +32,7 @@ export function linearStackInputGradient(net: Network, dOut: Float32Array, batch
       grad = native.reluBackward(activations[reluIndex--], grad);
     } else {
       const [out, inputs] = params[weightIndex].shape;
-      const dx = new Float32Array(batch * inputs);
+      const dx = scratch ? scratch(`dx${weightIndex}`, batch * inputs) : new Float32Array(batch * inputs);
       native.gemm(grad, net.getWeight(params[weightIndex].index), dx, { m: batch, n: inputs, k: out });
       weightIndex--;
       grad = dx;

@@ -87,7 +87,7 @@ export class IqnNetwork {
     if (!last) throw new RangeError('Expected forward() before backward() on this IQN network');
     const rows = last.batch * last.quantiles;
     this.head.backward(dOut);
-    const dZ = linearStackInputGradient(this.head, dOut, rows);
+    const dZ = linearStackInputGradient(this.head, dOut, rows, (name, length) => this.#buffer(name, length));
     const { dState, dEmbedding } = embeddingProductBackward(dZ, last.phi, last.psi, { batch: last.batch, quantiles: last.quantiles, features: this.features }, this.#buffer('dEmbedding', last.psi.length));
     this.embedding.backward(dEmbedding);
     this.torso.backward(dState);
