@@ -3,7 +3,7 @@ export * as kernels from './kernels.js';
 export { Network, type NetworkConfig, type LayerSpec, type OptimizerSpec, type ParamInfo } from './nn/network.js';
 export { native, type NativeTensor, type DType } from './native.js';
 export type { Env, BoxSpace, DiscreteSpace, StepResult, Observation, EnvFactory, EnvOptions } from './envs/env.js';
-export { registerEnv, registeredEnvs, makeEnv } from './envs/registry.js';
+export { registerEnv, registeredEnvs, makeEnv, makeContinuousEnv } from './envs/registry.js';
 
 import { native as addon } from './native.js';
 /** A native tensor owning its memory: `new Tensor('float32', [2, 3])`; `data` is a view, `dispose()` frees it. */
@@ -23,6 +23,8 @@ export { SacAgent, type SacAgentOptions } from './agents/sac/sac_agent.js';
 export { qValues, headOutputs, type QHead } from './agents/q_head.js';
 export { UniformReplayBuffer } from './agents/replay/uniform_replay_buffer.js';
 export { PrioritizedReplayBuffer } from './agents/replay/prioritized_replay_buffer.js';
+export { ContinuousReplayBuffer, type ContinuousTransition, type ContinuousReplayBatch } from './agents/replay/continuous_replay_buffer.js';
+export { foldMidpointPolicy } from './agents/iqn/midpoint_policy.js';
 export { Pruner, normalizedGlobalSparsities, type PrunerOptions, type GlobalScores } from './prune/pruner.js';
 export { dormantNeurons, srank, type DormantNeurons, type LayerActivations } from './train/network_metrics.js';
 export { polynomialSchedule, defaultPolynomialSchedule, constantSchedule, type SparsitySchedule } from './prune/schedule.js';
