@@ -12,10 +12,19 @@ import type { DatasetOrigin } from './minari_layout.js';
 
 export const REPLAY_JOURNAL_FILE = 'replay_journal.bin';
 
-/** Minari's id for a dataset folder: its name, made of word characters, with a version (-v0) if it has none. */
-export function datasetIdOf(dataset: string): string {
-  const name = basename(resolve(dataset)).replace(/[^\w.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'dataset';
-  return /-v\d+$/.test(name) ? name : `${name}-v0`;
+/**
+ * Minari's id for a dataset folder: its name in word characters, with a version (-v0) if it has none, and, when the
+ * name has no `env-` part before its dataset name, the env's (Minari's older parser, (env_name-)dataset_name-vN,
+ * reads a one-part name as the env and finds no version): `mydata` recorded on CartPole-v1 is cartpole-mydata-v0.
+ */
+export function datasetIdOf(dataset: string, env: string): string {
+  let name = basename(resolve(dataset)).replace(/[^\w.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'dataset';
+  if (!/-v\d+$/.test(name)) name = `${name}-v0`;
+  if (!/^[A-Za-z0-9_]+-[\w:.-]+-v\d+$/.test(name)) {
+    const envName = env.replace(/-v\d+$/, '').split('/').pop()!.replace(/\W/g, '').toLowerCase() || 'env';
+    name = `${envName}-${name}`;
+  }
+  return name;
 }
 
 export interface RecorderOptions {
@@ -103,7 +112,7 @@ export class ReplayRecorder {
     const env = this.#env;
     if (!env) throw new Error('Expected the recorder to wrap an env before finish()');
     const description: DatasetDescription = {
-      datasetId: datasetIdOf(this.dataset), observationSpace: env.observationSpace, actionSpace: env.actionSpace, origin: this.#origin,
+      datasetId: datasetIdOf(this.dataset, this.#origin.env), observationSpace: env.observationSpace, actionSpace: env.actionSpace, origin: this.#origin,
     };
     return writeDataset(this.dataset, this.journal.path, this.#layout, description);
   }

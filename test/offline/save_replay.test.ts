@@ -121,8 +121,10 @@ describe('replay journal', () => {
   });
 
   it('names datasets as Minari ids, with a version', () => {
-    expect(datasetIdOf('/x/cartpole-dqn')).toBe('cartpole-dqn-v0');
-    expect(datasetIdOf('/x/breakout-expert-v2')).toBe('breakout-expert-v2');
-    expect(datasetIdOf('/x/my data!')).toBe('my_data_-v0');
+    expect(datasetIdOf('/x/cartpole-dqn', 'CartPole-v1')).toBe('cartpole-dqn-v0');
+    expect(datasetIdOf('/x/breakout-expert-v2', 'minatar/breakout')).toBe('breakout-expert-v2');
+    // A one-part name gets the env's name in front, so (env_name-)dataset_name-vN parses it.
+    expect(datasetIdOf('/x/my data!', 'CartPole-v1')).toBe('cartpole-my_data_-v0');
+    expect(datasetIdOf('/x/expert-v1', 'minatar/space_invaders')).toBe('space_invaders-expert-v1');
   });
 });
