@@ -126,7 +126,7 @@ describe('online agents: resume', () => {
 });
 
 describe('online agents: the saved policy', () => {
-  it('policy.prl of an iqn run loads and acts like the run\'s evaluation', async () => {
+  it('policy.prl of an iqn run loads as a plain Q policy (the folded midpoint network) and acts', async () => {
     const out = tempRun();
     const summary = await train(resolveConfig({ ...iqnSmall, agent: 'iqn', frames: 1200, evalEvery: 1200 }), { out });
     const policy = loadPolicy(out);
