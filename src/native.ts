@@ -231,6 +231,11 @@ export interface NativeAddon {
   cudaEmulated?: NativeCudaKernels;
   /** Launches, blocks and threads per kernel name run by cudaEmulated so far in this process. */
   cudaEmulatorStats?(): Record<string, { launches: number; blocks: number; threads: number }>;
+  /** The emulator's semantics probes (native/cuda_emu/self_test.h): raw results, checked by the tests. */
+  cudaEmulatorSelfTest?(): {
+    shuffles: Int32Array; shuffleOutputs: number; barrier: Int32Array; sharedAtStart: Uint32Array;
+    atomicSum: number; atomicMinimum: number; deadlock: string; exitedLane: string; invalidConfig: string;
+  };
 }
 
 function candidatePaths(): string[] {

@@ -26,8 +26,8 @@
 #define __forceinline__ inline
 #define __noinline__ __attribute__((noinline))
 #define __launch_bounds__(...)
-// One instance per block (see above). Static storage in one section, so the scheduler can refill it per block and,
-// under ThreadSanitizer, declare it fresh memory for each block.
+// One instance per block (see above): static storage, all of it in one section so the scheduler can refill it with
+// 0xFF before each block.
 #define __shared__ __attribute__((section("prunerl_cuda_shared"))) static
 
 namespace prunerl::cuda_emu {

@@ -6,11 +6,13 @@
 // cudaErrorLaunchFailure and a message saying which threads were where.
 //
 // Under ThreadSanitizer (PRUNERL_CUDA_EMU_TSAN, the build's -DPRUNERL_SANITIZE=thread) each GPU thread is a TSan
-// fiber, switched without implied synchronisation, and happens-before is declared exactly where CUDA gives it:
-// launch → every thread, every thread → the launch's end, and among a block's threads at each __syncthreads (and
-// among a warp's lanes at __syncwarp). Shuffles and votes move registers, not memory, so they order nothing. Blocks
-// are not ordered with each other; their shared memory and the reused fiber stacks are declared fresh memory for
-// each block. So a missing __syncthreads between a shared-memory write and another thread's read is a reported race.
+// fiber, switched without implied synchronisation, and happens-before is declared where CUDA gives it: among a
+// block's threads at each __syncthreads (and among a warp's lanes at __syncwarp); shuffles and votes move registers,
+// not memory, so they order nothing. So a missing __syncthreads between one thread's shared-memory write and
+// another's read is a reported race. Blocks, though, are declared to run one after another (each block's threads
+// start after, and end before, the scheduler's work between blocks): the per-block __shared__ storage and the fiber
+// stacks are reused from block to block, and this libtsan (GCC 12) offers no working way to declare memory fresh
+// (AnnotateNewMemory leaves the shadow as it was). Races between different blocks are therefore not reported.
 // This file itself is compiled without TSan instrumentation: its bookkeeping is touched by fibers and scheduler alike.
 #include <cstdint>
 #include <cstring>
@@ -26,7 +28,6 @@
 
 #if PRUNERL_CUDA_EMU_TSAN
 #include <sanitizer/tsan_interface.h>
-extern "C" void AnnotateNewMemory(const char* file, int line, uintptr_t memory, uintptr_t size);
 #endif
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -43,26 +44,16 @@ namespace {
 #if PRUNERL_CUDA_EMU_TSAN
 void* tsanCurrentFiber() { return __tsan_get_current_fiber(); }
 void* tsanCreateFiber() { return __tsan_create_fiber(0); }
-void tsanDestroyFiber(void* f) { __tsan_destroy_fiber(f); }
 void tsanSwitch(void* f) { __tsan_switch_to_fiber(f, __tsan_switch_to_fiber_no_sync); }
 void tsanRelease(void* token) { __tsan_release(token); }
 void tsanAcquire(void* token) { __tsan_acquire(token); }
-void tsanFreshMemory(const void* p, size_t bytes) {
-  AnnotateNewMemory(__FILE__, __LINE__, reinterpret_cast<uintptr_t>(p), bytes);
-}
 #else
 void* tsanCurrentFiber() { return nullptr; }
 void* tsanCreateFiber() { return nullptr; }
-void tsanDestroyFiber(void*) {}
 void tsanSwitch(void*) {}
 void tsanRelease(void*) {}
 void tsanAcquire(void*) {}
-void tsanFreshMemory(const void*, size_t) {}
 #endif
-
-// The part of a reused fiber stack that is declared fresh for the next GPU thread under TSan: far more than the
-// kernels' frames (a few hundred bytes) plus the scheduler's.
-constexpr size_t kFreshStackBytes = size_t{32} << 10;
 
 enum class State : uint8_t { Runnable, AtBarrier, AtWarp, Done };
 
@@ -95,7 +86,7 @@ struct Block {
 struct Run {
   void (*body)(void*) = nullptr;
   void* closure = nullptr;
-  char launchToken = 0, doneToken = 0;
+  char startToken = 0, doneToken = 0;  // scheduler → a block's threads, and back (TSan)
 };
 
 // One per process; launchMutex serialises launches from different JS threads (worker_threads), which keeps the
@@ -105,6 +96,9 @@ struct Emulator {
   Fiber scheduler;
   void* schedulerTsan = nullptr;
   std::vector<GpuThread> threads;
+  // TSan's fiber per thread index, created once and reused (blocks are ordered for TSan anyway; creating one per
+  // GPU thread would cost a TSan thread start each).
+  std::vector<void*> tsanFibers;
   GpuThread* current = nullptr;
   Run* run = nullptr;
 };
@@ -121,7 +115,7 @@ std::map<std::string, KernelStats>& statsTable() {
 
 void threadMain(void* argument) {
   GpuThread& t = *static_cast<GpuThread*>(argument);
-  tsanAcquire(&emulator.run->launchToken);
+  tsanAcquire(&emulator.run->startToken);
   emulator.run->body(emulator.run->closure);
   tsanRelease(&emulator.run->doneToken);
   endThread(t);
@@ -283,7 +277,6 @@ void refillSharedMemory() {
   if (__start_prunerl_cuda_shared == nullptr || __stop_prunerl_cuda_shared == nullptr) return;
   const size_t bytes = static_cast<size_t>(__stop_prunerl_cuda_shared - __start_prunerl_cuda_shared);
   std::memset(__start_prunerl_cuda_shared, 0xFF, bytes);
-  tsanFreshMemory(__start_prunerl_cuda_shared, bytes);
 }
 
 bool validConfig(const LaunchConfig& c, std::string& why) {
@@ -351,7 +344,6 @@ void runGrid(const LaunchConfig& c, void (*body)(void*), void* closure) {
   emulator.run = &run;
   emulator.schedulerTsan = tsanCurrentFiber();
   emulator.threads.assign(static_cast<size_t>(count), GpuThread{});
-  tsanRelease(&run.launchToken);
   std::string error;
   for (unsigned z = 0; z < c.grid.z && error.empty(); ++z)
     for (unsigned y = 0; y < c.grid.y && error.empty(); ++y)
@@ -361,6 +353,7 @@ void runGrid(const LaunchConfig& c, void (*body)(void*), void* closure) {
         block->warpGeneration.assign(warps, 0);
         block->warpToken.assign(2 * warps, 0);
         refillSharedMemory();
+        tsanRelease(&run.startToken);
         for (int i = 0; i < count; ++i) {
           GpuThread& t = emulator.threads[static_cast<size_t>(i)];
           const unsigned u = static_cast<unsigned>(i);
@@ -369,20 +362,19 @@ void runGrid(const LaunchConfig& c, void (*body)(void*), void* closure) {
           t.state = State::Runnable;
           t.lane = i % 32;
           t.block = block.get();
-          t.tsanFiber = tsanCreateFiber();
+          while (emulator.tsanFibers.size() <= static_cast<size_t>(i)) emulator.tsanFibers.push_back(tsanCreateFiber());
+          t.tsanFiber = emulator.tsanFibers[static_cast<size_t>(i)];
           char* stack = static_cast<char*>(emulator.stacks.stack(static_cast<size_t>(i)));
 #if defined(__SANITIZE_ADDRESS__)
           ASAN_UNPOISON_MEMORY_REGION(stack, StackPool::kStackBytes);  // frames a previous fiber never unwound
 #endif
-          tsanFreshMemory(stack + StackPool::kStackBytes - kFreshStackBytes, kFreshStackBytes);
           // Stack tops staggered by 64-byte lines: at one offset modulo 4 KiB every fiber's frames would share a
           // few L1 sets and evict each other at every switch.
           t.fiber.start(stack, StackPool::kStackBytes - 64 * static_cast<size_t>(i % 61), threadMain, &t);
         }
         error = runBlock(emulator.threads.data(), count);
-        for (GpuThread& t : emulator.threads) tsanDestroyFiber(t.tsanFiber);
+        tsanAcquire(&run.doneToken);
       }
-  tsanAcquire(&run.doneToken);
   emulator.run = nullptr;
   launching = false;
   if (!error.empty()) setLastError(cudaErrorLaunchFailure, (std::string(c.name) + ": " + error).c_str());

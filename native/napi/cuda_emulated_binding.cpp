@@ -1,6 +1,7 @@
 // `cudaEmulated`: the cuda.* functions once more, over the CUDA kernels compiled for the host emulator
 // (native/cuda_emu; namespace prunerl::cuda_emulated), with the same argument checks, so the GPU-vs-CPU tests run
-// on machines without a GPU. And `cudaEmulatorStats()`: launches, blocks and threads per kernel name so far.
+// on machines without a GPU. And `cudaEmulatorStats()`: launches, blocks and threads per kernel name so far;
+// `cudaEmulatorSelfTest()`: the emulator's own semantics probes (cuda_emu/self_test.h).
 // Built whenever the emulator is (CMake's PRUNERL_CUDA_EMULATOR, on by default; not in the node-gyp fallback).
 #ifdef PRUNERL_WITH_CUDA_EMULATOR
 #include <napi.h>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda_emu/self_test.h"
 #include "cuda_emu/stats.h"
 #include "napi/args.h"
 #include "napi/csr_arg.h"
@@ -45,6 +47,30 @@ Napi::Value cudaEmulatorStatsJs(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// cudaEmulatorSelfTest() -> the probes of cuda_emu/self_test.h, for test/native/cuda_emulator.test.ts
+Napi::Value cudaEmulatorSelfTestJs(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const cuda_emu::SelfTestResult r = cuda_emu::runSelfTest();
+  auto ints = [&](const std::vector<int32_t>& v) {
+    Napi::Int32Array a = Napi::Int32Array::New(env, v.size());
+    std::copy(v.begin(), v.end(), a.Data());
+    return a;
+  };
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("shuffles", ints(r.shuffles));
+  o.Set("shuffleOutputs", cuda_emu::SelfTestResult::kShuffleOutputs);
+  o.Set("barrier", ints(r.barrier));
+  Napi::Uint32Array shared = Napi::Uint32Array::New(env, r.sharedAtStart.size());
+  std::copy(r.sharedAtStart.begin(), r.sharedAtStart.end(), shared.Data());
+  o.Set("sharedAtStart", shared);
+  o.Set("atomicSum", static_cast<double>(r.atomicSum));
+  o.Set("atomicMinimum", r.atomicMinimum);
+  o.Set("deadlock", r.deadlock);
+  o.Set("exitedLane", r.exitedLane);
+  o.Set("invalidConfig", r.invalidConfig);
+  return o;
+}
+
 }  // namespace
 
 void registerCudaEmulated(Napi::Env env, Napi::Object exports) {
@@ -52,6 +78,7 @@ void registerCudaEmulated(Napi::Env env, Napi::Object exports) {
   registerCudaEmulatedOps(env, emulated);
   exports.Set("cudaEmulated", emulated);
   exportFunction<cudaEmulatorStatsJs>(env, exports, "cudaEmulatorStats");
+  exportFunction<cudaEmulatorSelfTestJs>(env, exports, "cudaEmulatorSelfTest");
 }
 
 }  // namespace prunerl::napi
