@@ -159,8 +159,10 @@ function gemmCase(cuda: NativeCudaKernels, r: Rng, m: number, n: number, k: numb
 
 for (const { name: backend, kernels: cuda } of backends) describe(`${backend} kernels against the CPU kernels (seed ${testSeed})`, () => {
   // The emulator runs each GPU thread as a fiber (~0.3 µs each): the largest inputs shrink for it, keeping every
-  // structural case (several pruning chunks and histogram blocks, partial last chunks and blocks).
-  const large = (n: number) => (cuda === emulated ? Math.ceil(n / 4) | 1 : n);
+  // structural case (several pruning chunks and histogram blocks, partial last chunks and blocks). The ThreadSanitizer
+  // run (native/cuda/README.md) shrinks them further with PRUNERL_EMULATOR_SHRINK.
+  const shrink = Number(process.env.PRUNERL_EMULATOR_SHRINK) || 4;
+  const large = (n: number) => (cuda === emulated ? Math.ceil(n / shrink) | 1 : n);
   it('gemm: every transpose case, odd sizes across tile edges, alpha and beta', () => {
     const r = rng();
     for (const [m, n, k] of [[1, 1, 1], [37, 53, 71], [65, 129, 17], [130, 67, 259], [3, 5, 0]])
