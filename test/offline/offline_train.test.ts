@@ -1,7 +1,7 @@
 // `prunerl train --offline DATASET --agent cql|cql-c51`: refusals, the same run files as online runs, exact resume
 // after SIGKILL, and a short learning check (CQL trained offline on a recorded CartPole dataset beats random).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,18 +15,12 @@ import { runEpisode } from '../../src/train/evaluation.js';
 import { Random } from '../../src/random/random.js';
 import { buildProgram } from '../../src/cli/main.js';
 import type { OfflineSummary } from '../../src/offline/offline_trainer.js';
+import { killAndResume, metricsWithoutClock, runCliToEnd } from '../helpers/kill_and_resume.js';
 
 const cli = join(process.cwd(), 'bin', 'prunerl.js');
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'prunerl-offline-'));
-}
-
-function metricsOf(dir: string): unknown[] {
-  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
-    const { updatesPerSecond: _u, envStepsPerSecond: _e, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    return rest;
-  });
 }
 
 function weightsOf(dir: string): number[][] {
@@ -81,7 +75,7 @@ describe('offline training', () => {
     expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
     expect(summary.dataset.steps).toBe(12_000);
     for (const f of ['config.json', 'metrics.jsonl', 'metrics.csv', 'checkpoint.prl', 'policy.prl']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(metricsOf(out).length).toBe(2);
+    expect(metricsWithoutClock(out).length).toBe(2);
     // --resume reads the dataset again and refuses one that changed since the run started.
     const record = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8')) as { steps: number };
     expect(record.steps).toBe(12_000);
@@ -95,24 +89,14 @@ describe('offline training', () => {
     const dir = temp();
     const configFile = join(dir, 'input.json');
     writeFileSync(configFile, JSON.stringify({ agent: 'cql', offline: dataset, frames: 3000, evalEvery: 500, evalEpisodes: 2, checkpointEvery: 50, pruneFrequency: 100, seed: 5 }));
-    const args = (out: string) => [cli, 'train', '--quiet', '--config', configFile, '--out', out];
+    const args = (out: string) => ['train', '--quiet', '--config', configFile, '--out', out];
     const whole = join(dir, 'whole'), cut = join(dir, 'cut');
-    const first = spawnSync(process.execPath, args(whole));
-    expect(first.status, first.stderr.toString()).toBe(0);
-    let killed = false;
-    for (let attempt = 0; attempt < 3 && !existsSync(join(cut, 'summary.json')); attempt++) {
-      const child = spawn(process.execPath, [...args(cut), ...(attempt > 0 ? ['--resume'] : [])]);
-      await new Promise((r) => setTimeout(r, 150));
-      while (!existsSync(join(cut, 'checkpoint.prl')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
-      if (child.exitCode === null) { child.kill('SIGKILL'); killed = true; }
-      await new Promise((r) => child.exitCode !== null ? r(null) : child.once('exit', r));
-      expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow();
-    }
-    expect(killed).toBe(true);
-    const resumed = spawnSync(process.execPath, [...args(cut), '--resume']);
-    expect(resumed.status, resumed.stderr.toString()).toBe(0);
-    expect(metricsOf(cut)).toEqual(metricsOf(whole));
+    runCliToEnd(args(whole));
+    await killAndResume({
+      args: args(cut), checkpoint: join(cut, 'checkpoint.prl'), finished: join(cut, 'summary.json'),
+      afterEachStop: () => { expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow(); },
+    });
+    expect(metricsWithoutClock(cut)).toEqual(metricsWithoutClock(whole));
     expect(weightsOf(cut)).toEqual(weightsOf(whole));
   }, 120_000);
 });

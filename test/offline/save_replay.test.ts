@@ -1,7 +1,6 @@
 // `prunerl train --save-replay`: the dataset holds every step of the run in Minari's layout, a killed and resumed
 // run writes the same dataset as an uninterrupted one, and a torn journal record is dropped, not trusted.
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { train } from '../../src/train/trainer.js';
 import { readDataset, type ReplayDataset } from '../../src/offline/dataset_reader.js';
 import { ReplayJournal, readJournal, RESET, STEP } from '../../src/offline/replay_journal.js';
 import { datasetIdOf } from '../../src/offline/replay_recorder.js';
+import { killAndResume, runCliToEnd } from '../helpers/kill_and_resume.js';
 
 const small: TrainConfigInput = {
   env: 'CartPole-v1', frames: 2500, learningStarts: 500, evalEvery: 1000, evalEpisodes: 2, checkpointEvery: 300,
@@ -59,30 +59,17 @@ describe('--save-replay', () => {
   });
 
   it('a run killed with SIGKILL and resumed writes the same dataset as an uninterrupted one', async () => {
-    const cli = join(process.cwd(), 'bin', 'prunerl.js');
     const dir = temp();
     const config = { ...small, frames: 5000, checkpointEvery: 50 };
     const configFile = join(dir, 'input.json');
     writeFileSync(configFile, JSON.stringify(config));
-    const args = (name: string) => [cli, 'train', '--quiet', '--config', configFile, '--out', join(dir, `run-${name}`), '--save-replay', join(dir, name)];
-    const whole = spawnSync(process.execPath, args('whole'));
-    expect(whole.status, whole.stderr.toString()).toBe(0);
-    let killed = 0;
-    for (let attempt = 0; attempt < 3 && !existsSync(join(dir, 'cut')); attempt++) {
-      const child = spawn(process.execPath, [...args('cut'), ...(attempt > 0 ? ['--resume'] : [])]);
-      await new Promise((r) => setTimeout(r, 150));
-      while (!existsSync(join(dir, 'run-cut', 'checkpoint.prl')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
-      if (child.exitCode === null) { child.kill('SIGKILL'); killed++; }
-      await new Promise((r) => child.exitCode !== null ? r(null) : child.once('exit', r));
+    const args = (name: string) => ['train', '--quiet', '--config', configFile, '--out', join(dir, `run-${name}`), '--save-replay', join(dir, name)];
+    runCliToEnd(args('whole'));
+    await killAndResume({
+      args: args('cut'), checkpoint: join(dir, 'run-cut', 'checkpoint.prl'), finished: join(dir, 'cut'),
       // Whatever the moment of the kill, a dataset where the dataset goes is a whole one.
-      if (existsSync(join(dir, 'cut'))) expect((await readDataset(join(dir, 'cut'))).totalSteps).toBe(5000);
-    }
-    expect(killed).toBeGreaterThan(0);
-    if (!existsSync(join(dir, 'cut'))) {
-      const resumed = spawnSync(process.execPath, [...args('cut'), '--resume']);
-      expect(resumed.status, resumed.stderr.toString()).toBe(0);
-    }
+      afterEachStop: async () => { if (existsSync(join(dir, 'cut'))) expect((await readDataset(join(dir, 'cut'))).totalSteps).toBe(5000); },
+    });
     const a = await readDataset(join(dir, 'whole')), b = await readDataset(join(dir, 'cut'));
     expect(b.totalSteps).toBe(5000);
     expect(contents(b)).toEqual(contents(a));

@@ -1,8 +1,7 @@
 // `prunerl train --agent iqn|miqn|sac`: refusals, exact resume after SIGKILL (DQN's test, per agent), and the
 // saved policy matching the agent it came from.
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type TrainConfigInput } from '../../src/train/train_config.js';
@@ -13,17 +12,10 @@ import { readArchive } from '../../src/train/archive.js';
 import { IqnAgent } from '../../src/agents/iqn/iqn_agent.js';
 import { foldMidpointPolicy } from '../../src/agents/iqn/midpoint_policy.js';
 import { architecture } from '../../src/nn/architectures.js';
+import { killAndResume, metricsWithoutClock, runCliToEnd } from '../helpers/kill_and_resume.js';
 
 function tempRun(): string {
   return mkdtempSync(join(tmpdir(), 'prunerl-online-'));
-}
-
-/** metrics.jsonl without the two wall-clock columns. */
-function metricsOf(dir: string): unknown[] {
-  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
-    const { updatesPerSecond: _u, envStepsPerSecond: _e, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    return rest;
-  });
 }
 
 /** Every tensor of the final checkpoint's networks (all parts, online and target) as plain arrays. */
@@ -84,28 +76,17 @@ describe('IQN policy', () => {
 });
 
 /** DQN's SIGKILL test (test/train/trainer.test.ts) for another agent: kill the CLI while it checkpoints, resume. */
-async function killAndResume(config: TrainConfigInput): Promise<void> {
-  const cli = join(process.cwd(), 'bin', 'prunerl.js');
+async function killAndResumeMatches(config: TrainConfigInput): Promise<void> {
   const whole = tempRun(), cut = tempRun();
   const configFile = join(whole, 'input.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const args = (out: string) => [cli, 'train', '--quiet', '--config', configFile, '--out', out];
-  const first = spawnSync(process.execPath, args(whole));
-  expect(first.status, first.stderr.toString()).toBe(0);
-  let killedDuringRun = false;
-  for (let attempt = 0; attempt < 3 && !existsSync(join(cut, 'summary.json')); attempt++) {
-    const child = spawn(process.execPath, [...args(cut), ...(attempt > 0 ? ['--resume'] : [])]);
-    await new Promise((r) => setTimeout(r, 150));
-    while (!existsSync(join(cut, 'checkpoint.prl')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
-    if (child.exitCode === null) { child.kill('SIGKILL'); killedDuringRun = true; }
-    await new Promise((r) => child.once('exit', r).listenerCount('exit') && child.exitCode !== null && r(null));
-    expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow();
-  }
-  expect(killedDuringRun).toBe(true);
-  const resumed = spawnSync(process.execPath, [...args(cut), '--resume']);
-  expect(resumed.status, resumed.stderr.toString()).toBe(0);
-  expect(metricsOf(cut)).toEqual(metricsOf(whole));
+  const args = (out: string) => ['train', '--quiet', '--config', configFile, '--out', out];
+  runCliToEnd(args(whole));
+  await killAndResume({
+    args: args(cut), checkpoint: join(cut, 'checkpoint.prl'), finished: join(cut, 'summary.json'),
+    afterEachStop: () => { expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow(); },
+  });
+  expect(metricsWithoutClock(cut)).toEqual(metricsWithoutClock(whole));
   expect(networksOf(cut)).toEqual(networksOf(whole));
   expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
 }
@@ -117,11 +98,11 @@ const sacSmall: TrainConfigInput = {
 
 describe('online agents: resume', () => {
   it.each(['iqn', 'miqn'] as const)('a %s run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async (agent) => {
-    await killAndResume({ ...iqnSmall, agent });
+    await killAndResumeMatches({ ...iqnSmall, agent });
   }, 120_000);
 
   it('a sac run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async () => {
-    await killAndResume(sacSmall);
+    await killAndResumeMatches(sacSmall);
   }, 120_000);
 });
 

@@ -1,7 +1,6 @@
 // The trainer end to end on CartPole: determinism, exact resume (in process and after SIGKILL), refusals.
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type TrainConfigInput } from '../../src/train/train_config.js';
@@ -9,6 +8,7 @@ import { train } from '../../src/train/trainer.js';
 import { loadPolicy } from '../../src/train/policy_file.js';
 import { readArchive } from '../../src/train/archive.js';
 import { readCheckpointHeader } from '../../src/train/checkpoint.js';
+import { killAndResume, metricsWithoutClock, runCliToEnd } from '../helpers/kill_and_resume.js';
 
 const small: TrainConfigInput = {
   env: 'CartPole-v1', frames: 3000, learningStarts: 500, evalEvery: 1000, evalEpisodes: 2, checkpointEvery: 400,
@@ -19,13 +19,6 @@ function tempRun(): string {
   return mkdtempSync(join(tmpdir(), 'prunerl-train-'));
 }
 
-/** metrics.jsonl without the two wall-clock columns. */
-function metricsOf(dir: string): unknown[] {
-  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
-    const { updatesPerSecond: _u, envStepsPerSecond: _e, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    return rest;
-  });
-}
 
 function weightsOf(dir: string): number[][] {
   const policy = loadPolicy(dir);
@@ -63,13 +56,13 @@ describe('trainer', () => {
     const [a, b] = [tempRun(), tempRun()];
     const summary = await train(resolveConfig(small), { out: a });
     await train(resolveConfig(small), { out: b });
-    expect(metricsOf(a)).toEqual(metricsOf(b));
+    expect(metricsWithoutClock(a)).toEqual(metricsWithoutClock(b));
     expect(weightsOf(a)).toEqual(weightsOf(b));
     expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
     const other = tempRun();
     await train(resolveConfig({ ...small, seed: 8 }), { out: other });
-    expect(metricsOf(other)).not.toEqual(metricsOf(a));
-    const rows = metricsOf(a) as { frames: number; sparsity: number }[];
+    expect(metricsWithoutClock(other)).not.toEqual(metricsWithoutClock(a));
+    const rows = metricsWithoutClock(a) as { frames: number; sparsity: number }[];
     expect(rows.map((r) => r.frames)).toEqual([1000, 2000, 3000]);
     for (const f of ['summary.json', 'metrics.csv', 'checkpoint.prl', 'policy.prl', 'config.json']) expect(existsSync(join(a, f))).toBe(true);
     expect(readFileSync(join(a, 'metrics.csv'), 'utf8').split('\n')[0]).toMatch(/^step,frames,trainReturn,evalReturn/);
@@ -91,34 +84,23 @@ describe('trainer', () => {
       await train(config, { out: cut, resume: true, onProgress: (p) => { resumedClock ??= p.elapsedSeconds; } });
       // The run's clock goes on from the checkpoint's, so the log of a resumed run does not start again at 0 s.
       expect(resumedClock).toBeGreaterThanOrEqual(clockAtCheckpoint);
-      expect(metricsOf(cut)).toEqual(metricsOf(whole));
+      expect(metricsWithoutClock(cut)).toEqual(metricsWithoutClock(whole));
       expect(weightsOf(cut)).toEqual(weightsOf(whole));
     }
   });
 
   it('a run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async () => {
     const config = { ...small, frames: 6000, checkpointEvery: 50, replayCapacity: 200_000 };
-    const cli = join(process.cwd(), 'bin', 'prunerl.js');
     const whole = tempRun(), cut = tempRun();
     const configFile = join(whole, 'input.json');
-    (await import('node:fs')).writeFileSync(configFile, JSON.stringify(config));
-    const args = (out: string) => [cli, 'train', '--quiet', '--config', configFile, '--out', out];
-    expect(spawnSync(process.execPath, args(whole)).status).toBe(0);
-    let killedDuringRun = false;
-    for (let attempt = 0; attempt < 3 && !existsSync(join(cut, 'summary.json')); attempt++) {
-      const child = spawn(process.execPath, [...args(cut), ...(attempt > 0 ? ['--resume'] : [])]);
-      await new Promise((r) => setTimeout(r, 150));
-      while (!existsSync(join(cut, 'checkpoint.prl')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
-      if (child.exitCode === null) { child.kill('SIGKILL'); killedDuringRun = true; }
-      await new Promise((r) => child.once('exit', r).listenerCount('exit') && child.exitCode !== null && r(null));
-      // Whatever the moment, the checkpoint on disk is whole.
-      expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow();
-    }
-    expect(killedDuringRun).toBe(true);
-    const resumed = spawnSync(process.execPath, [...args(cut), '--resume']);
-    expect(resumed.status, resumed.stderr.toString()).toBe(0);
-    expect(metricsOf(cut)).toEqual(metricsOf(whole));
+    writeFileSync(configFile, JSON.stringify(config));
+    const args = (out: string) => ['train', '--quiet', '--config', configFile, '--out', out];
+    runCliToEnd(args(whole));
+    await killAndResume({
+      args: args(cut), checkpoint: join(cut, 'checkpoint.prl'), finished: join(cut, 'summary.json'),
+      afterEachStop: () => { expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow(); },
+    });
+    expect(metricsWithoutClock(cut)).toEqual(metricsWithoutClock(whole));
     expect(weightsOf(cut)).toEqual(weightsOf(whole));
     expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
   });
