@@ -20,7 +20,7 @@ export { IqnAgent, type IqnAgentOptions } from './agents/iqn/iqn_agent.js';
 export { IqnNetwork } from './agents/iqn/iqn_network.js';
 export { NetworkGroup } from './nn/network_group.js';
 export { SacAgent, type SacAgentOptions } from './agents/sac/sac_agent.js';
-export { qValues, headOutputs, type QHead } from './agents/q_head.js';
+export { qValues, meanAction, headOutputs, type QHead } from './agents/q_head.js';
 export { UniformReplayBuffer } from './agents/replay/uniform_replay_buffer.js';
 export { PrioritizedReplayBuffer } from './agents/replay/prioritized_replay_buffer.js';
 export { ContinuousReplayBuffer, type ContinuousTransition, type ContinuousReplayBatch } from './agents/replay/continuous_replay_buffer.js';

@@ -12,8 +12,7 @@ export type QHead =
   | { kind: 'c51'; actions: number; atoms: number; vMin: number; vMax: number; dueling: boolean }
   /**
    * SAC's actor (continuous actions): outputs [μ_d, r_d] per action dimension d; the policy's output is the
-   * deterministic mean action tanh(μ_d)·(high_d − low_d)/2 + (high_d + low_d)/2, which qValues returns (so for
-   * this head "Q-values" are the action itself, [batch, actions]).
+   * deterministic mean action tanh(μ_d)·(high_d − low_d)/2 + (high_d + low_d)/2 (meanAction). It has no Q-values.
    */
   | { kind: 'tanh-gaussian'; actions: number; low: number[]; high: number[] };
 
@@ -90,20 +89,15 @@ export function c51Probabilities(logits: Float32Array, rows: number, atoms: numb
 
 /** Q-values [batch, actions] from raw network outputs [batch, headOutputs(head)]. */
 export function qValues(out: Float32Array, batch: number, head: QHead): Float32Array {
+  if (head.kind === 'tanh-gaussian') {
+    throw new RangeError('Expected a q, dueling or c51 head for qValues but received tanh-gaussian (SAC\'s actor has no Q-values: meanAction gives its action)');
+  }
   const { actions } = head;
   if (out.length !== batch * headOutputs(head)) {
     throw new RangeError(`Expected ${batch * headOutputs(head)} network outputs for a ${head.kind} head but received ${out.length}`);
   }
   if (head.kind === 'q') return out;
   const q = new Float32Array(batch * actions);
-  if (head.kind === 'tanh-gaussian') {
-    for (let b = 0; b < batch; b++) {
-      for (let d = 0; d < actions; d++) {
-        q[b * actions + d] = Math.tanh(out[b * 2 * actions + d]) * ((head.high[d] - head.low[d]) / 2) + (head.high[d] + head.low[d]) / 2;
-      }
-    }
-    return q;
-  }
   if (head.kind === 'dueling') {
     for (let b = 0; b < batch; b++) {
       const row = b * (actions + 1);
@@ -122,6 +116,19 @@ export function qValues(out: Float32Array, batch: number, head: QHead): Float32A
     q[r] = s;
   }
   return q;
+}
+
+/** SAC's deterministic action [batch, dims] from its actor's raw outputs [batch, 2·dims]: the squashed mean. */
+export function meanAction(out: Float32Array, batch: number, head: Extract<QHead, { kind: 'tanh-gaussian' }>): Float32Array {
+  const D = head.actions;
+  if (out.length !== batch * 2 * D) throw new RangeError(`Expected ${batch * 2 * D} network outputs for a tanh-gaussian head but received ${out.length}`);
+  const action = new Float32Array(batch * D);
+  for (let b = 0; b < batch; b++) {
+    for (let d = 0; d < D; d++) {
+      action[b * D + d] = Math.tanh(out[b * 2 * D + d]) * ((head.high[d] - head.low[d]) / 2) + (head.high[d] + head.low[d]) / 2;
+    }
+  }
+  return action;
 }
 
 /**

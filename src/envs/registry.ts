@@ -22,7 +22,8 @@ export function registeredEnvs(): string[] {
   return [...factories.keys()].sort();
 }
 
-async function makeAnyEnv(id: string, options?: EnvOptions): Promise<Env | ContinuousEnv> {
+/** An env of either action kind (callers that handle both: eval, play). */
+export async function makeAnyEnv(id: string, options?: EnvOptions): Promise<Env | ContinuousEnv> {
   if (!factories.has(id)) await loadProvider(id);
   const factory = factories.get(id);
   if (!factory) {

@@ -1,6 +1,6 @@
 // What `prunerl export` checks and prints: the exported model run in onnxruntime against the policy itself
-// (loadPolicy's qValues/act, the code eval and play use) on random observations shaped like the env's: the
-// largest |Δq| and how many greedy actions agree. onnxruntime-node is optional (a dev dependency): without it the
+// (loadPolicy's qValues/act, or action for SAC: the code eval and play use) on random observations shaped like the
+// env's: the largest |Δq| (|Δaction| for SAC) and how many greedy actions agree. onnxruntime-node is optional (a dev dependency): without it the
 // check is skipped, saying why.
 import { readFileSync } from 'node:fs';
 import type { LoadedPolicy } from '../train/policy_file.js';
@@ -30,8 +30,8 @@ export async function checkOnnxAgainstPolicy(policy: LoadedPolicy, modelPath: st
   try {
     const obs = randomObservations(policy, observations);
     const result = await session.run({ obs: new ort.Tensor(policy.observation.dtype, obs, [observations, ...policy.observation.shape]) });
-    const q = policy.qValues(obs, observations);
     if (policy.head.kind === 'tanh-gaussian') {
+      const q = policy.action(obs, observations);
       // A SAC actor: its output is the action itself; an action "agrees" when every dimension is within 1e-5.
       const ortAction = result.action!.data as Float32Array;
       const D = policy.head.actions;
@@ -48,6 +48,7 @@ export async function checkOnnxAgainstPolicy(policy: LoadedPolicy, modelPath: st
       }
       return { observations, maxAbsQDifference, maxAbsQ, actionsAgreeing };
     }
+    const q = policy.qValues(obs, observations);
     const ortQ = result.q_values!.data as Float32Array;
     const ortActions = Array.from(result.action!.data as BigInt64Array, Number);
     let maxAbsQDifference = 0, maxAbsQ = 0, actionsAgreeing = 0;

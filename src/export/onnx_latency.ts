@@ -5,7 +5,7 @@
 // session (and its spinning intra-op threads) exists only while ORT is timed, with as many threads as ours.
 // onnxruntime-node is imported lazily, so the library works without it; only this report needs it.
 import { readFileSync } from 'node:fs';
-import { qValues } from '../agents/q_head.js';
+import { meanAction, qValues } from '../agents/q_head.js';
 import { native } from '../native.js';
 import type { Policy } from '../train/policy_file.js';
 import { toInput } from '../train/evaluation.js';
@@ -79,8 +79,10 @@ export async function measureLatency(policy: Policy, model: Uint8Array | string,
   for (const batch of options.batches ?? [1, 256]) {
     const obs = randomObservations(policy, batch);
     const nativeMs = await timeCalls(() => {
-      const q = qValues(network.forward(toInput(obs, observation.scale), batch), batch, head);
-      return native.argmaxRows(q, batch, head.actions);
+      const out = network.forward(toInput(obs, observation.scale), batch);
+      // The same outputs as the ONNX model's: SAC's action, or Q-values and their argmax.
+      if (head.kind === 'tanh-gaussian') return meanAction(out, batch, head);
+      return native.argmaxRows(qValues(out, batch, head), batch, head.actions);
     }, budgetMs);
     await sleep(30); // let our thread pool go idle before ORT's threads start spinning
     const session = await ort.InferenceSession.create(bytes, {

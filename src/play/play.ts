@@ -2,20 +2,22 @@
 // save the first one as an animated GIF or PNG frames. MinAtar games are drawn as coloured grids by the optional
 // @prunerl/minatar package, loaded on demand; other envs print their observation vector at each step.
 import type { Env } from '../envs/env.js';
-import { makeEnv, registerEnv, registeredEnvs } from '../envs/registry.js';
+import type { ContinuousEnv } from '../envs/continuous_env.js';
+import { makeAnyEnv, registerEnv, registeredEnvs } from '../envs/registry.js';
 import { registerBuiltinEnvs } from '../envs/builtin.js';
 import { loadPolicy, type Policy } from '../train/policy_file.js';
 import { Random } from '../random/random.js';
 import { expectInteger, expectNumberIn, typeError } from '../validate.js';
-import { checkPolicyFits, greedyActor, randomActor, type Actor } from './actor.js';
+import { checkPolicyFits, policyActor, randomActor, type Actor } from './actor.js';
 import { gridView, vectorView, type FrameView } from './frame_view.js';
 import { loadMinatarRendering, minatarGame, MINATAR_PACKAGE, type MinatarRendering } from './minatar_rendering.js';
 import { processIo, Screen, type PlayIo } from './screen.js';
 
 export interface PlayOptions {
-  /** An env id: minatar/<game>, CartPole-v1, Acrobot-v1 or any registered one. */
+  /** An env id: minatar/<game>, CartPole-v1, Acrobot-v1, Pendulum-v1 or any registered one. */
   env: string;
-  /** A run directory (or policy.prl) from `prunerl train`: act greedily with it. Without one, act at random. */
+  /** A run directory (or policy.prl) from `prunerl train`: act greedily with it (SAC: its deterministic action).
+   * Without one, act at random. */
   policy?: string;
   /** Seeds the episodes and the random policy (default 0). */
   seed?: number;
@@ -60,8 +62,9 @@ function checkOptions(options: PlayOptions): Required<Pick<PlayOptions, 'env' | 
   return { env: options.env, seed, episodes, fps, maxSteps };
 }
 
-/** makeEnv, but an unknown id's error also lists MinAtar's games whenever the package is installed. */
-async function makePlayEnv(id: string): Promise<Env> {
+/** Any registered env (discrete or continuous actions); an unknown id's error also lists MinAtar's games whenever
+ * the package is installed. */
+async function makePlayEnv(id: string): Promise<Env | ContinuousEnv> {
   registerBuiltinEnvs();
   if (!registeredEnvs().includes(id) && minatarGame(id) === null) {
     try {
@@ -71,7 +74,7 @@ async function makePlayEnv(id: string): Promise<Env> {
       // Not installed: the error lists the built-in envs only.
     }
   }
-  return makeEnv(id);
+  return makeAnyEnv(id);
 }
 
 function formatScore(score: number): string {
@@ -98,25 +101,27 @@ export async function play(options: PlayOptions, io: PlayIo = processIo): Promis
       policy = loadPolicy(options.policy);
       const note = checkPolicyFits(policy, env, options.policy);
       if (note) screen.print(note);
-      actor = greedyActor(policy);
+      actor = policyActor(policy);
     } else {
       actor = randomActor(env, new Random(episodeSeeds.integer(0, 2 ** 31)));
     }
-    const actionName = (a: number) => (rendering ? ` (${rendering.ACTION_NAMES[a]})` : '');
+    const actionName = (a: number | Float32Array) =>
+      typeof a !== 'number' ? `[${Array.from(a, (v) => v.toFixed(4)).join(', ')}]` : `${a}${rendering ? ` (${rendering.ACTION_NAMES[a]})` : ''}`;
     if (view.header) screen.print(view.header);
     const result: PlayResult = { scores: [], steps: [] };
     for (let e = 0; e < o.episodes; e++) {
       let obs = env.reset(episodeSeeds.integer(0, 2 ** 31));
       const frames = e === 0 && (options.gif || options.pngDir) ? [obs as Uint8Array] : null;
-      const status = (t: number, action: number | null, score: number) =>
-        `episode ${e + 1}/${o.episodes}  step ${t}  action ${action === null ? '-' : action + actionName(action)}  score ${formatScore(score)}`;
+      const status = (t: number, action: number | Float32Array | null, score: number) =>
+        `episode ${e + 1}/${o.episodes}  step ${t}  action ${action === null ? '-' : actionName(action)}  score ${formatScore(score)}`;
       screen.keep();
       await screen.frame(view.frame(obs, status(0, null, 0)), view.inPlace);
       let score = 0, t = 0;
       let ended = false;
       while (!ended && t < o.maxSteps) {
         const action = actor(obs);
-        const step = env.step(action);
+        // A continuous env's step takes the action vector a continuous actor gives.
+        const step = (env as Env).step(action as number);
         t++;
         score += step.reward;
         obs = step.obs;
@@ -136,7 +141,7 @@ export async function play(options: PlayOptions, io: PlayIo = processIo): Promis
     return result;
   } finally {
     policy?.network.dispose();
-    env.close?.();
+    (env as { close?(): void }).close?.();
   }
 }
 

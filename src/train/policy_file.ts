@@ -36,7 +36,7 @@ export interface Policy {
   meta: PolicyMeta;
 }
 
-/** A policy read from disk, ready to use: `qValues(obs, batch)`, `act(obs)` and `dispose()`. */
+/** A policy read from disk, ready to use: `qValues(obs, batch)` and `act(obs)` (discrete), `action(obs)` (SAC), `dispose()`. */
 export type LoadedPolicy = Policy & PolicyInference;
 
 interface PolicyHeader {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { c51HeadBackward, c51Logits, c51Probabilities, checkHead, headOutputs, qHeadBackward, qValues, type QHead } from '../../src/agents/q_head.js';
+import { c51HeadBackward, c51Logits, c51Probabilities, checkHead, headOutputs, meanAction, qHeadBackward, qValues, type QHead } from '../../src/agents/q_head.js';
 import { randomFloat32, rng, testSeed } from '../helpers/random.js';
 
 describe(`q_head (seed ${testSeed})`, () => {
@@ -8,6 +8,17 @@ describe(`q_head (seed ${testSeed})`, () => {
     expect(() => checkHead({ kind: 'c51', actions: 2, atoms: 51, vMin: 1, vMax: 1, dueling: false })).toThrow(/head\.vMax/);
     expect(() => checkHead({ kind: 'bogus', actions: 2 } as unknown as QHead)).toThrow(/head\.kind/);
     expect(() => qValues(new Float32Array(5), 2, { kind: 'q', actions: 3 })).toThrow(/6 network outputs/);
+  });
+
+  it('SAC\'s head has no Q-values; its mean action is tanh(μ) scaled into [low, high] per dimension, r ignored', () => {
+    const head = { kind: 'tanh-gaussian' as const, actions: 2, low: [-2, 0], high: [2, 1] };
+    expect(() => qValues(new Float32Array(4), 1, head)).toThrow(/received tanh-gaussian \(SAC's actor has no Q-values: meanAction gives its action\)/);
+    expect(() => meanAction(new Float32Array(6), 1, head)).toThrow(/Expected 4 network outputs for a tanh-gaussian head but received 6/);
+    const out = new Float32Array([0.5, -1, 9, 9, /* second row */ -30, 0, -9, -9]); // [μ_0, μ_1, r_0, r_1] per row
+    const a = meanAction(out, 2, head);
+    expect(a[0]).toBeCloseTo(2 * Math.tanh(0.5), 6);
+    expect(a[1]).toBeCloseTo(0.5 * Math.tanh(-1) + 0.5, 6);
+    expect(Array.from(a.subarray(2))).toEqual([-2, 0.5]);
   });
 
   it('dueling Q = V + A − mean A', () => {

@@ -154,3 +154,45 @@ describe('play: envs without a grid, and trained policies', () => {
     expect(a.output).toBe(b.output);
   });
 });
+
+describe('play: continuous actions (Pendulum-v1)', () => {
+  const sacPolicy = (seed: number) => {
+    // SAC's actor: outputs [μ, r] for Pendulum's one torque dimension, bounds [−2, 2].
+    const network = new Network({ layers: mlp({ width: 1, outputs: 2, inputShape: [3] }), inputShape: [3], seed });
+    const path = join(dir, `sac-${seed}.prl`);
+    savePolicy(path, {
+      network, head: { kind: 'tanh-gaussian', actions: 1, low: [-2], high: [2] }, observation: { shape: [3], dtype: 'float32', scale: 1 },
+      meta: { env: 'Pendulum-v1', agent: 'sac', net: 'mlp', width: 1 },
+    });
+    return { network, path };
+  };
+
+  it('at random: torques drawn in [−2, 2], printed as vectors, the same for the same seed', async () => {
+    const { result, output } = await playQuietly({ env: 'Pendulum-v1', seed: 6, maxSteps: 20 });
+    expect(result.steps).toEqual([20]);
+    expect(result.scores[0]).toBeLessThan(0); // Pendulum's reward is never positive
+    const torques = [...output.matchAll(/action \[(-?\d+\.\d{4})\]/g)].map((m) => Number(m[1]));
+    expect(torques).toHaveLength(20);
+    for (const t of torques) expect(Math.abs(t)).toBeLessThanOrEqual(2);
+    expect(new Set(torques).size).toBeGreaterThan(10);
+    expect((await playQuietly({ env: 'Pendulum-v1', seed: 6, maxSteps: 20 })).output).toBe(output);
+  });
+
+  it('a SAC policy acts with its deterministic action 2·tanh(μ)', async () => {
+    const { network, path } = sacPolicy(3);
+    const first = (await playQuietly({ env: 'Pendulum-v1', seed: 4, policy: path, maxSteps: 1 })).output;
+    const obs = Float32Array.from(first.match(/step 0 .*obs \[([^\]]+)\]/)![1].split(',').map(Number));
+    const mu = network.forward(obs, 1)[0]!;
+    network.dispose();
+    const torque = Number(first.match(/step 1 {2}action \[(-?\d+\.\d{4})\]/)![1]);
+    expect(torque).toBeCloseTo(2 * Math.tanh(mu), 3);
+  });
+
+  it('a policy of the other action kind is refused, naming both', async () => {
+    const { network, path } = sacPolicy(5);
+    network.dispose();
+    await expect(play({ env: 'CartPole-v1', policy: path }, captureIo())).rejects.toThrow(
+      `Expected a policy for CartPole-v1 (observations 4, 2 actions) for --policy but ${path} was trained on Pendulum-v1 (observations 3, 1-dimensional continuous actions)`,
+    );
+  });
+});

@@ -114,6 +114,8 @@ describe('online agents: the saved policy', () => {
     expect(policy.meta.agent).toBe('iqn');
     expect(policy.head).toEqual({ kind: 'q', actions: 2 });
     expect(policy.act(new Float32Array(4))).toBeGreaterThanOrEqual(0);
+    expect(() => policy.action(new Float32Array(4))).toThrow('Expected a policy with continuous actions for action but this iqn policy has 2 discrete actions: use act(obs) or qValues(obs, batch)');
+    await expect(evaluatePolicy(policy, { env: 'Pendulum-v1', episodes: 1, seed: 0, epsilon: 0 })).rejects.toThrow(/for env \(those of this iqn policy, trained on CartPole-v1\) but 'Pendulum-v1' has observations 3, 1-dimensional continuous actions/);
     expect(summary.achievedSparsity).toBeCloseTo(0.9, 2);
     policy.dispose();
   });
@@ -123,10 +125,20 @@ describe('online agents: the saved policy', () => {
     await train(resolveConfig({ ...sacSmall, frames: 800, evalEvery: 800 }), { out });
     const policy = loadPolicy(out);
     expect(policy.head).toEqual({ kind: 'tanh-gaussian', actions: 1, low: [-2], high: [2] });
-    const actions = policy.qValues(Float32Array.from({ length: 30 }, (_, i) => Math.sin(i) * 3), 10);
+    const obs = Float32Array.from({ length: 30 }, (_, i) => Math.sin(i) * 3);
+    const actions = policy.action(obs, 10);
     expect(actions.length).toBe(10);
     for (const a of actions) expect(Math.abs(a)).toBeLessThanOrEqual(2);
-    expect(() => policy.act(new Float32Array(3))).toThrow(/acts continuously: qValues\(obs, 1\) returns its action/);
+    // One at a time gives the same actions (to float rounding: batch 1 takes another kernel); the actions differ
+    // between observations (the actor is not constant).
+    for (let b = 0; b < 10; b++) expect(policy.action(obs.subarray(3 * b, 3 * b + 3))[0]).toBeCloseTo(actions[b]!, 5);
+    expect(new Set(actions).size).toBeGreaterThan(1);
+    expect(() => policy.act(new Float32Array(3))).toThrow('Expected a policy with discrete actions for act but this sac policy acts continuously: use action(obs) for its action');
+    expect(() => policy.qValues(new Float32Array(3), 1)).toThrow(/for qValues but this sac policy acts continuously: use action\(obs\)/);
+    expect(() => policy.action(new Float32Array(4))).toThrow('Expected 3 values for obs (batch 1 × shape [3]) but received 4');
+    await expect(evaluatePolicy(policy, { episodes: 1, seed: 0, epsilon: 0.1 })).rejects.toThrow(/Expected epsilon 0 for this sac policy/);
+    await expect(evaluatePolicy(policy, { env: 'MountainCarContinuous-v0', episodes: 1, seed: 0, epsilon: 0 }))
+      .rejects.toThrow("Expected an env with observations 3, 1-dimensional continuous actions for env (those of this sac policy, trained on Pendulum-v1) but 'MountainCarContinuous-v0' has observations 2, 1-dimensional continuous actions");
     // `prunerl eval` runs it on its continuous env: Pendulum's reward is never positive, an episode is 200 steps.
     const evaluation = await evaluatePolicy(policy, { episodes: 2, seed: 0, epsilon: 0 });
     expect(evaluation.returns).toHaveLength(2);

@@ -32,8 +32,8 @@ export function registerPlayCommand(program: Command): void {
   program
     .command('play')
     .description('watch an agent play in the terminal (MinAtar as coloured grids); save an episode as GIF or PNGs')
-    .argument('<env>', 'environment id (minatar/<game>, CartPole-v1, Acrobot-v1)')
-    .option('--policy <run-dir>', 'act greedily with the policy of a `prunerl train` run (default: at random)')
+    .argument('<env>', 'environment id (minatar/<game>, CartPole-v1, Acrobot-v1, Pendulum-v1, ...)')
+    .option('--policy <run-dir>', 'act greedily with the policy of a `prunerl train` run (SAC: its deterministic action; default: at random)')
     .option('--seed <n>', 'seeds the episodes and the random policy (default: 0)')
     .option('--episodes <n>', 'episodes to play (default: 1)')
     .option('--fps <n>', 'frames per second on a terminal; 0 = no delay (default: 10; piped output never waits)')
