@@ -23,7 +23,7 @@ describe('prunerl bench train', () => {
     await expect(benchCli('--sparsity', '1')).rejects.toThrow("Expected a number in [0, 1) for --sparsity but received '1'");
     await expect(benchCli('--net', 'resnet')).rejects.toThrow("Expected one of mlp, minatar, nature, impala for --net but received 'resnet'");
     await expect(benchCli('--width', '0')).rejects.toThrow("Expected an integer in [1, 16] for --width but received '0'");
-    await expect(benchCli('--agent', 'ppo')).rejects.toThrow("Expected one of dqn, rainbow for --agent but received 'ppo'");
+    await expect(benchCli('--agent', 'ppo')).rejects.toThrow("Expected one of dqn, rainbow, iqn, miqn, sac for --agent but received 'ppo'");
   });
 
   it('prints one JSON object for the MinAtar DQN at 95%, pruned by ERK as train would', async () => {

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { architectureNames, type ArchitectureName } from '../../nn/architectures.js';
 import { benchTrainUpdate } from '../../bench/train_update_bench.js';
 import { integerFlag } from './cli_numbers.js';
+import { benchAgentFromFlags } from './bench_agent.js';
 
 interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; json?: boolean }
 
@@ -40,11 +41,12 @@ export function registerBenchCommand(program: Command): void {
     .option('--net <name>', `${architectureNames.join(', ')} (mlp times CartPole-shaped batches, the others MinAtar-shaped)`, 'minatar')
     .option('--width <n>', 'width multiplier, an integer in [1, 16]', '1')
     .option('--sparsity <s>', 'final sparsity in [0, 1), applied with the configured distribution (ERK by default)', '0.95')
-    .option('--agent <name>', 'dqn or rainbow', 'dqn')
+    .option('--agent <name>', 'dqn, rainbow, iqn, miqn or sac (sac: Pendulum-shaped batches, --net mlp)', 'dqn')
     .option('--device <name>', 'cpu or cuda (CUDA training falls back to the CPU today, saying why)', 'cpu')
     .option('--seconds <n>', 'seconds of timed updates, an integer in [1, 600]', '3')
     .option('--json', 'print one JSON object instead of a sentence')
-    .action((flags: BenchTrainFlags) => {
+    .action(async (flags: BenchTrainFlags, command: Command) => {
+      if (await benchAgentFromFlags(flags, command)) return; // iqn, miqn and sac: bench_agent.ts
       const result = benchTrainUpdate({
         net: oneOf<ArchitectureName>(flags.net, '--net', architectureNames),
         width: integerFlag(flags.width, '--width', 1, 16)!,
