@@ -117,6 +117,24 @@ export interface NativeNetwork {
   dispose(): void;
 }
 
+/** The head the fused learner computes (src/agents/q_head.ts's QHead without SAC's). */
+export type LearnerHead =
+  | { kind: 'q' | 'dueling'; actions: number }
+  | { kind: 'c51'; actions: number; atoms: number; vMin: number; vMax: number; dueling: boolean };
+
+/** The fused value-based update (learner_binding.cpp; model/learner.h): one native call per update. */
+export interface NativeLearner {
+  readonly disposed: boolean;
+  /**
+   * One update of the online network (target forward, online forward(s), head, loss, backward, optimizer step);
+   * writes the per-sample losses (|TD error|, or the C51 cross-entropy) into perSample and returns the mean loss.
+   * The batch arrays are read in place; weights is null without prioritized replay.
+   */
+  update(obs: Float32Array, nextObs: Float32Array, actions: Int32Array, rewards: Float32Array, discounts: Float32Array,
+         dones: Float32Array, weights: Float32Array | null, perSample: Float32Array): number;
+  dispose(): void;
+}
+
 /** What the CUDA runtime reports (cudaDeviceInfo() never throws). */
 export interface CudaDeviceInfo {
   /** false: the addon was built without nvcc (node-gyp, or cmake-js without CUDA) */
@@ -145,6 +163,8 @@ export type NativeCudaKernels = Pick<NativeAddon,
 export interface NativeAddon {
   Tensor: new (dtype: DType, shape: number[]) => NativeTensor;
   Network: new (spec: LayerSpec[], inputShape: number[], seed: number) => NativeNetwork;
+  Learner: new (online: NativeNetwork, target: NativeNetwork,
+                options: { head: LearnerHead; double: boolean; loss: 'huber' | 'mse' }) => NativeLearner;
 
   threadCount(): number;
   simdLevel(): SimdLevel;

@@ -30,9 +30,12 @@ class Network {
 
   const float* forward(const float* x, int64_t batch);
   void backward(const float* dOut);
+  // The batch of the last forward (0 before any): backward() reads lastBatch() · outputSize() gradients.
+  int64_t lastBatch() const { return root_.lastBatch(); }
 
   void setOptimizer(const OptimizerSpec& spec);
   void step();
+  bool hasOptimizer() const { return hasOptimizer_; }
   int64_t stepCount() const { return step_; }
 
   // Magnitude pruning; sparsities[i] < 0 leaves layer i as it is.

@@ -19,6 +19,7 @@ class Sequential {
   const float* forward(const float* x, int64_t batch);
   // Backward through the last forward; dx (nullable) receives the input gradient.
   void backward(const float* dy, float* dx);
+  int64_t lastBatch() const { return batch_; }
 
   void collectWeightLayers(std::vector<WeightLayer*>& out) const;
   void collectActivations(std::vector<std::vector<float>>& out) const;

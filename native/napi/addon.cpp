@@ -10,6 +10,7 @@ void registerPrune(Napi::Env env, Napi::Object exports);      // prune_binding.c
 void registerTrainOps(Napi::Env env, Napi::Object exports);   // train_ops_binding.cpp: losses, rows, optim, elementwise
 void registerConv(Napi::Env env, Napi::Object exports);       // conv_binding.cpp: conv2d, max-pool
 void registerNetwork(Napi::Env env, Napi::Object exports);    // network_binding.cpp
+void registerLearner(Napi::Env env, Napi::Object exports);    // learner_binding.cpp: the fused value-based update
 void registerCuda(Napi::Env env, Napi::Object exports);       // cuda_binding.cpp: cudaAvailable, cudaDeviceInfo, cuda.*
 }  // namespace prunerl::napi
 
@@ -22,6 +23,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerTrainOps(env, exports);
   registerConv(env, exports);
   registerNetwork(env, exports);
+  registerLearner(env, exports);
   registerCuda(env, exports);
   return exports;
 }

@@ -7,6 +7,7 @@
 
 #include "model/network.h"
 #include "napi/args.h"
+#include "napi/network_binding.h"
 
 namespace prunerl::napi {
 namespace {
@@ -100,6 +101,17 @@ Napi::Float32Array copyOut(Napi::Env env, const float* data, int64_t n) {
 class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
  public:
   static Napi::FunctionReference constructor;
+
+  // The live Network behind a JS Network object (TypeError naming `name` for anything else, or a disposed one).
+  static std::shared_ptr<Network> unwrapLive(const Napi::Value& v, const std::string& name) {
+    if (!v.IsObject() || !isInstanceOf(v.As<Napi::Object>(), constructor.Value())) throwType("a Network", name, v);
+    // instanceof also accepts a Proxy or an Object.create(Network.prototype): only a real wrapped Network unwraps.
+    NetworkWrap* wrap = nullptr;
+    if (napi_unwrap(v.Env(), v, reinterpret_cast<void**>(&wrap)) != napi_ok || wrap == nullptr)
+      throwType("a Network", name, v);
+    if (!wrap->net_) throw prunerl::TypeError("Expected a live Network for " + name + " but received a disposed Network");
+    return wrap->net_;
+  }
 
   static void init(Napi::Env env, Napi::Object exports) {
     Napi::Function cls = DefineClass(
@@ -203,18 +215,18 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     int64_t batch = integerArg(info[1], "batch", 1, (1LL << 31) / per);
     requireLength(x.size, batch * per, "x", "batch · input size = " + std::to_string(batch) + " · " + std::to_string(per));
     const float* y = net().forward(x.data, batch);
-    lastBatch_ = batch;
     return copyOut(info.Env(), y, batch * net().outputSize());
   }
 
   Napi::Value backward(const Napi::CallbackInfo& info) {
     Span<float> dy = float32Arg(info[0], "dOut");
-    if (lastBatch() == 0) throw prunerl::RangeError("Expected forward() before backward() on this network");
-    requireLength(dy.size, lastBatch() * net().outputSize(), "dOut", "batch of the last forward · output size");
+    // The network's own record, not this object's: a Learner's update also runs forwards on this network.
+    const int64_t batch = net().lastBatch();
+    if (batch == 0) throw prunerl::RangeError("Expected forward() before backward() on this network");
+    requireLength(dy.size, batch * net().outputSize(), "dOut", "batch of the last forward · output size");
     net().backward(dy.data);
     return info.Env().Undefined();
   }
-  int64_t lastBatch() { return lastBatch_; }
 
   Napi::Value setOptimizer(const Napi::CallbackInfo& info) {
     Napi::Object o = objectArg(info[0], "optimizer");
@@ -357,14 +369,8 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
 
   Napi::Value copyFrom(const Napi::CallbackInfo& info) {
     Napi::Value v = info[0];
-    if (!v.IsObject() || !isInstanceOf(v.As<Napi::Object>(), constructor.Value())) throwType("a Network", "other", v);
-    // instanceof also accepts a Proxy or an Object.create(Network.prototype): only a real wrapped Network unwraps.
-    NetworkWrap* other = nullptr;
-    if (napi_unwrap(info.Env(), v, reinterpret_cast<void**>(&other)) != napi_ok || other == nullptr)
-      throwType("a Network", "other", v);
-    const std::shared_ptr<Network> source = other->net_;
-    if (!source) throw prunerl::TypeError("Expected a live Network for other but received a disposed Network");
-    if (other == this) return info.Env().Undefined();
+    const std::shared_ptr<Network> source = unwrapLive(v, "other");
+    if (source == net_) return info.Env().Undefined();
     net().copyFrom(*source);
     return info.Env().Undefined();
   }
@@ -408,11 +414,14 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   }
 
   std::shared_ptr<Network> net_;
-  int64_t lastBatch_ = 0;  // forward() records it so backward() can check dOut's length first
 };
 
 Napi::FunctionReference NetworkWrap::constructor;
 
 void registerNetwork(Napi::Env env, Napi::Object exports) { NetworkWrap::init(env, exports); }
+
+std::shared_ptr<Network> networkArg(const Napi::Value& v, const std::string& name) {
+  return NetworkWrap::unwrapLive(v, name);
+}
 
 }  // namespace prunerl::napi

@@ -1,7 +1,8 @@
 // A value-based agent: an online Q-network, a target network copied from it when the trainer says (every
 // `targetUpdateFrames` env steps) or, for library use, every `targetUpdatePeriod` updates, ε-greedy action
 // selection, and one update rule — DQN's TD target (optionally Double DQN) or C51's distributional target (Rainbow).
-// The replay buffer, the exploration schedule and the loop live in the trainer.
+// The update runs as one native call (native_learner.ts) by default; `learner: 'reference'` runs the TypeScript
+// dqnUpdate / c51Update it is tested against. The replay buffer, the exploration schedule and the loop live in the trainer.
 import { native } from '../native.js';
 import { Network, type LayerSpec, type OptimizerSpec } from '../nn/network.js';
 import type { Random } from '../random/random.js';
@@ -9,6 +10,8 @@ import type { ReplayBatch } from './replay/replay_buffer.js';
 import { checkHead, headOutputs, qValues, type QHead } from './q_head.js';
 import { dqnUpdate, type UpdateResult } from './dqn_update.js';
 import { c51Update } from './c51_update.js';
+import { NativeValueLearner } from './native_learner.js';
+import { expectOneOf } from '../validate.js';
 
 export interface ValueAgentOptions {
   /** The network's layers, ending in a linear layer of headOutputs(head) units. */
@@ -25,6 +28,8 @@ export interface ValueAgentOptions {
    */
   targetUpdatePeriod?: number;
   seed: number;
+  /** 'native' (default): the fused native update; 'reference': the TypeScript dqnUpdate / c51Update. */
+  learner?: 'native' | 'reference';
 }
 
 export class ValueAgent {
@@ -32,6 +37,7 @@ export class ValueAgent {
   readonly online: Network;
   readonly target: Network;
   readonly options: ValueAgentOptions;
+  readonly #learner: NativeValueLearner | null;
   #updates = 0;
 
   constructor(options: ValueAgentOptions) {
@@ -45,6 +51,10 @@ export class ValueAgent {
     this.online.setOptimizer(options.optimizer);
     this.target = this.online.cloneArchitecture();
     this.target.copyFrom(this.online);
+    const learner = expectOneOf(options.learner ?? 'native', 'learner', ['native', 'reference'] as const);
+    this.#learner = learner === 'native'
+      ? new NativeValueLearner(this.online, this.target, this.head, { double: options.double, loss: options.loss })
+      : null;
   }
 
   get updates(): number {
@@ -64,7 +74,7 @@ export class ValueAgent {
 
   /** One gradient step on a replay batch; copies the online network into the target when due. */
   update(batch: ReplayBatch): UpdateResult {
-    const result = this.head.kind === 'c51'
+    const result = this.#learner ? this.#learner.update(batch) : this.head.kind === 'c51'
       ? c51Update(this.online, this.target, this.head, batch, this.options.double)
       : dqnUpdate(this.online, this.target, this.head, batch, { double: this.options.double, loss: this.options.loss });
     this.#updates++;
@@ -84,6 +94,7 @@ export class ValueAgent {
   }
 
   dispose(): void {
+    this.#learner?.dispose();
     this.online.dispose();
     this.target.dispose();
   }

@@ -20,9 +20,22 @@ export interface NetworkConfig {
   seed: number;
 }
 
+// Set by Network's static block: the native object behind a Network, for the fused learner only.
+let nativeOf: (network: Network) => NativeNetwork;
+
+/** The native network behind `network` (src/agents/native_learner.ts passes it to native.Learner). Internal. */
+export function nativeNetworkOf(network: Network): NativeNetwork {
+  if (!(network instanceof Network)) throw typeError('a Network', 'network', network);
+  return nativeOf(network);
+}
+
 export class Network {
   readonly config: NetworkConfig;
   #native: NativeNetwork;
+
+  static {
+    nativeOf = (network) => network.#native;
+  }
 
   constructor(config: NetworkConfig) {
     if (typeof config !== 'object' || config === null) throw typeError('an object {layers, inputShape, seed}', 'config', config);

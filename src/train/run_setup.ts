@@ -89,7 +89,8 @@ export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number
   const layers = architecture(net, { width: c.width, widthScales: c.widthScales, outputs: headOutputs(head), inputShape: space.shape });
   const valueAgent = (): ValueAgent => new ValueAgent({
     layers, inputShape: space.shape, head, optimizer: optimizerSpecOf(c.optimizer), double: c.double,
-    loss: c.loss, seed: c.seed,
+    // CQL adds its term through dqnUpdate/c51Update's extraTerm callback: the TypeScript path.
+    loss: c.loss, seed: c.seed, learner: isOfflineAgent(c.agent) ? 'reference' : c.learner,
   });
   const agent = c.agent === 'iqn' || c.agent === 'miqn' ? iqnAgentOf(c, layers, space)
     : isOfflineAgent(c.agent) ? cqlRunAgent(valueAgent(), { alpha: c.cqlAlpha, double: c.double, loss: c.loss })

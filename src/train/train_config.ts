@@ -66,6 +66,8 @@ export const trainConfigSchema = z.strictObject({
   dueling: z.boolean(),
   nStep: z.number().int().min(1),
   loss: z.enum(['huber', 'mse']),
+  /** dqn/rainbow: 'native' runs each update as one native call; 'reference' runs the TypeScript dqnUpdate / c51Update. */
+  learner: z.enum(['native', 'reference']),
   optimizer: optimizerSchema,
   epsilonStart: z.number().min(0).max(1),
   epsilonEnd: z.number().min(0).max(1),
@@ -118,7 +120,7 @@ export const baseDefaults: TrainConfig = {
   schedule: 'polynomial', distribution: 'erk', globalScores: 'l2', denseLayers: 'none',
   pruneStart: 0.2, pruneEnd: 0.8, pruneFrequency: 1000,
   frames: 80_000, seed: 0, gamma: 0.99, batchSize: 64, replayCapacity: 50_000, learningStarts: 1000,
-  updateEvery: 1, targetUpdateFrames: 500, double: true, dueling: false, nStep: 1, loss: 'huber',
+  updateEvery: 1, targetUpdateFrames: 500, double: true, dueling: false, nStep: 1, loss: 'huber', learner: 'native',
   optimizer: { type: 'adam', lr: 5e-4, eps: 1e-8 },
   epsilonStart: 1, epsilonEnd: 0.02, epsilonDecayFrames: 10_000,
   atoms: 51, vMin: -10, vMax: 10,

@@ -1,0 +1,63 @@
+// The fused value-based update: one call runs what src/agents/dqn_update.ts and c51_update.ts do op by op —
+//   target forward on s', online forward on s' (double), the head (Q, dueling, C51), the TD target or the C51
+//   projection, the loss (Huber / MSE / cross-entropy, importance weights), backward, the optimizer step (pruned
+//   weights re-zeroed by the Network's step, as in the TypeScript path)
+// and returns the mean loss, writing the per-sample losses (|TD error|, or the C51 cross-entropy: the new priorities
+// for prioritized replay). Scratch is sized on the first update of a batch size and reused: no allocation after.
+// The networks are passed per call, so their owners (the Node-API objects) decide their lifetime.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "model/network.h"
+#include "model/q_head.h"
+
+namespace prunerl {
+
+enum class TdLoss { Huber, Mse };
+
+struct LearnerOptions {
+  QHeadSpec head;
+  bool doubleQ = false;         // the online network chooses a*, the target network evaluates it
+  TdLoss loss = TdLoss::Huber;  // DQN only; C51 always uses the cross-entropy
+};
+
+// One replay batch, row-major, `batch` samples; weights may be null (uniform replay).
+//   y_b = rewards_b + discounts_b · (1 − dones_b) · Q_target(nextObs_b, a*_b)
+struct LearnerBatch {
+  int64_t batch = 0;
+  const float* obs = nullptr;
+  const float* nextObs = nullptr;
+  const int32_t* actions = nullptr;
+  const float* rewards = nullptr;
+  const float* discounts = nullptr;
+  const float* dones = nullptr;
+  const float* weights = nullptr;
+};
+
+class Learner {
+ public:
+  explicit Learner(const LearnerOptions& options);
+  const LearnerOptions& options() const { return options_; }
+
+  // Throws RangeError (before touching either network) when the networks do not fit the head or each other.
+  void checkNetworks(const Network& online, const Network& target) const;
+  // One update of `online`. Returns the mean (weighted) loss; perSample() then holds the batch's per-sample losses
+  // (kept in the learner, so an output array that aliases an input cannot change what the update reads).
+  double update(Network& online, Network& target, const LearnerBatch& batch);
+  const float* perSample() const { return perSample_.data(); }
+
+ private:
+  void reserve(int64_t batch);
+  double dqnUpdate(Network& online, Network& target, const LearnerBatch& batch, float* perSample);
+  double c51Update(Network& online, Network& target, const LearnerBatch& batch, float* perSample);
+
+  LearnerOptions options_;
+  int64_t batch_ = 0;
+  // Scratch, sized by reserve(): Q-values, targets, gradients, C51 logits / probabilities / projected targets.
+  std::vector<float> perSample_, qNext_, qOnlineNext_, nextValue_, q_, y_, taken_, lossGrad_, dQ_, dOut_;
+  std::vector<int32_t> greedy_;
+  std::vector<float> logits_, pNext_, pOnlineNext_, m_, takenLogits_, dTaken_, dLogits_;
+};
+
+}  // namespace prunerl
