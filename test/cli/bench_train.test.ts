@@ -24,6 +24,7 @@ describe('prunerl bench train', () => {
     await expect(benchCli('--net', 'resnet')).rejects.toThrow("Expected one of mlp, minatar, nature, impala for --net but received 'resnet'");
     await expect(benchCli('--width', '0')).rejects.toThrow("Expected an integer in [1, 16] for --width but received '0'");
     await expect(benchCli('--agent', 'ppo')).rejects.toThrow("Expected one of dqn, rainbow, iqn, miqn, sac for --agent but received 'ppo'");
+    await expect(benchCli('--learner', 'fast')).rejects.toThrow("Expected one of native, reference, both for --learner but received 'fast'");
   });
 
   it('prints one JSON object for the MinAtar DQN at 95%, pruned by ERK as train would', async () => {
@@ -51,5 +52,15 @@ describe('prunerl bench train', () => {
     const r = JSON.parse((await benchCli('--net', 'mlp', '--agent', 'rainbow', '--sparsity', '0', '--json'))[0]!);
     expect(r).toMatchObject({ agent: 'rainbow', observation: 'cartpole', sparsity: 0, achievedSparsity: 0 });
     expect(r.representations.every((k: string) => k === 'dense')).toBe(true);
+  });
+
+  it('times the native learner and, by default, the TypeScript reference update in turns beside it', async () => {
+    const both = JSON.parse((await benchCli('--net', 'mlp', '--sparsity', '0', '--json'))[0]!);
+    expect(both.learner).toBe('native');
+    expect(both.reference.updates).toBeGreaterThanOrEqual(5);
+    expect(both.speedupOverReference).toBeCloseTo(both.updatesPerSecond / both.reference.updatesPerSecond, 10);
+    const one = JSON.parse((await benchCli('--net', 'mlp', '--sparsity', '0', '--learner', 'reference', '--json'))[0]!);
+    expect(one.learner).toBe('reference');
+    expect(one.reference).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import { benchTrainUpdate } from '../../bench/train_update_bench.js';
 import { integerFlag } from './cli_numbers.js';
 import { benchAgentFromFlags } from './bench_agent.js';
 
-interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; json?: boolean }
+interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; learner: string; json?: boolean }
 
 function oneOf<T extends string>(value: string, flag: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new RangeError(`Expected one of ${allowed.join(', ')} for ${flag} but received '${value}'`);
@@ -44,10 +44,14 @@ export function registerBenchCommand(program: Command): void {
     .option('--agent <name>', 'dqn, rainbow, iqn, miqn or sac (sac: Pendulum-shaped batches, --net mlp)', 'dqn')
     .option('--device <name>', 'cpu or cuda (CUDA training falls back to the CPU today, saying why)', 'cpu')
     .option('--seconds <n>', 'seconds of timed updates, an integer in [1, 600]', '3')
+    .option('--learner <name>', 'native (the fused update train runs), reference (the TypeScript one) or both, timed in turns', 'both')
     .option('--json', 'print one JSON object instead of a sentence')
     .action(async (flags: BenchTrainFlags, command: Command) => {
       if (await benchAgentFromFlags(flags, command)) return; // iqn, miqn and sac: bench_agent.ts
+      const learner = oneOf(flags.learner, '--learner', ['native', 'reference', 'both'] as const);
       const result = benchTrainUpdate({
+        learner: learner === 'reference' ? 'reference' : 'native',
+        compareReference: learner === 'both',
         net: oneOf<ArchitectureName>(flags.net, '--net', architectureNames),
         width: integerFlag(flags.width, '--width', 1, 16)!,
         sparsity: numberIn(flags.sparsity, '--sparsity', 0, 1, true),
@@ -61,7 +65,9 @@ export function registerBenchCommand(program: Command): void {
         return;
       }
       console.log(`${result.agent} ${result.net} ×${result.width} at sparsity ${result.sparsity} (${result.observation}-shaped batches of ${result.batchSize}, ${result.deviceUsed}, ${result.threads} threads): ` +
-        `${result.updatesPerSecond.toFixed(0)} updates/s, median ${result.medianUpdateMicroseconds.toFixed(0)} µs; ` +
+        `${result.updatesPerSecond.toFixed(0)} updates/s, median ${result.medianUpdateMicroseconds.toFixed(0)} µs (${result.learner} learner` +
+        (result.reference ? `; the TypeScript reference update beside it: ${result.reference.updatesPerSecond.toFixed(0)} updates/s, ` +
+          `median ${result.reference.medianUpdateMicroseconds.toFixed(0)} µs, ×${result.speedupOverReference!.toFixed(2)}` : '') + '); ' +
         `${result.keptWeights} of ${result.totalWeights} weights kept (${result.representations.join('/')}); load average ${result.loadAverage.before.toFixed(2)}`);
     });
   for (const suite of ['kernels', 'prune'] as const) {
