@@ -21,7 +21,21 @@ export function markdownTable(data: ReportData): string {
     lines.push('', `| pruned | vs dense | tasks | P(pruned > dense) [${ci}] |`, '|---|---|---|---|');
     for (const i of data.improvements) lines.push(`| ${i.label} | ${i.baselineLabel} | ${i.tasks.length} | ${formatInterval(i.probability)} |`);
   }
+  if (data.offline) lines.push('', ...offlineTable(data, data.offline));
   return lines.join('\n');
+}
+
+/** Offline runs in the returns' own units: the mean final return per task against the dataset's behaviour return. */
+function offlineTable(data: ReportData, offline: NonNullable<ReportData['offline']>): string[] {
+  const lines = ['| configuration | task | mean final return | behaviour return | mean / behaviour |', '|---|---|---|---|---|'];
+  for (const r of data.table) {
+    for (const task of data.tasks) {
+      const mean = r.finalReturn[task], behaviour = offline.datasets[task]!.behaviourReturn;
+      if (mean !== undefined) lines.push(`| ${r.label} | ${task} | ${mean.toFixed(1)} | ${behaviour.toFixed(1)} | ${(100 * mean / behaviour).toFixed(0)}% |`);
+    }
+  }
+  if (offline.leftOut.length) lines.push('', `left out: ${offline.leftOut.join(', ')}`);
+  return lines;
 }
 
 export function htmlReport(data: ReportData, figures: Figure[]): string {
@@ -48,7 +62,8 @@ td:first-child, th:first-child { text-align: left; } figure { display: inline-bl
 </style></head><body>
 <h1>Sweep ${escapeXml(data.name)}</h1>
 <p>${data.table.reduce((s, r) => s + r.runs, 0)} finished runs on ${data.tasks.length} task(s): ${data.tasks.map(escapeXml).join(', ')}.
-${data.unfinished.length ? `${data.unfinished.length} unfinished run(s) are left out: ${data.unfinished.map(escapeXml).join(', ')}.` : ''}</p>
+${data.unfinished.length ? `${data.unfinished.length} unfinished run(s) are left out: ${data.unfinished.map(escapeXml).join(', ')}.` : ''}
+${data.offline ? `Offline runs: a task is an env with the dataset trained from; scores are greedy evaluation returns, 1 = the dataset's mean episode return (${Object.entries(data.offline.datasets).map(([t, d]) => `${escapeXml(t)}: ${d.behaviourReturn.toFixed(1)} over ${d.episodes} episodes`).join('; ')}).${data.offline.leftOut.length ? ` Left out: ${data.offline.leftOut.map(escapeXml).join(', ')}.` : ''}` : ''}</p>
 <h2>Final scores (${escapeXml(data.normalization.unit)})</h2>
 <table><tr><th>configuration</th><th>runs</th><th>tasks</th><th>IQM [${ci} CI]</th><th>mean</th><th>median</th><th>optimality gap</th></tr>
 ${rows}

@@ -5,14 +5,17 @@
 //              Young & Tian's DQN (built in: minatar_references.ts), or any table given with --reference.
 //   min-max:   (score − min) / (max − min) over the sweep's own runs. Only on request: its 0 and 1 move whenever a
 //              run is added, so two reports cannot be compared (rliable and the paper never do this).
+//   behaviour: (score − random) / (behaviour − random), per task, for offline runs: 1 is the return of the policy
+//              that collected the dataset (its mean episode return), 0 a uniformly random policy's (random_returns.ts).
 //   none:      raw returns.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SweepResults } from './sweep_results.js';
 import type { ScoreSource } from './score.js';
 import { MINATAR_REFERENCES } from './minatar_references.js';
+import { randomReturnFor } from './random_returns.js';
 
-export const normalizations = ['human', 'reference', 'minmax', 'none'] as const;
+export const normalizations = ['human', 'reference', 'behaviour', 'minmax', 'none'] as const;
 export type NormalizationKind = (typeof normalizations)[number];
 
 const referenceSchema = z.record(z.string(), z.union([
@@ -26,8 +29,12 @@ function topOf(ref: References[string]): number {
   return 'human' in ref ? ref.human : ref.reference;
 }
 
-/** The normalisation a report uses when none is asked for: a reference for every task, else raw returns. */
-export function defaultNormalization(tasks: string[], references: References): NormalizationKind {
+/**
+ * The normalisation a report uses when none is asked for: offline runs by their datasets' behaviour returns; else a
+ * reference for every task; else raw returns.
+ */
+export function defaultNormalization(tasks: string[], references: References, offline = false): NormalizationKind {
+  if (offline) return 'behaviour';
   if (tasks.every((t) => references[t] && 'human' in references[t])) return 'human';
   if (tasks.every((t) => references[t] || MINATAR_REFERENCES[t])) return 'reference';
   return 'none';
@@ -59,7 +66,20 @@ export function loadReferences(path: string): References {
 export function makeNormalizer(kind: NormalizationKind, results: SweepResults, score: ScoreSource, references: References = {}): Normalizer {
   const constants: Record<string, { zero: number; one: number }> = {};
   const sources: Record<string, string> = {};
-  if (kind === 'human' || kind === 'reference') {
+  if (results.datasets && (kind === 'human' || kind === 'reference')) {
+    throw new RangeError(`Expected behaviour, minmax or none for --normalize with offline runs (their tasks are datasets, scored against the dataset's behaviour policy) but received ${kind}`);
+  }
+  if (kind === 'behaviour') {
+    if (!results.datasets) throw new RangeError('Expected offline runs for --normalize behaviour (it divides by the dataset\'s behaviour return) but these runs are online; use human, reference, minmax or none');
+    for (const task of results.tasks) {
+      const dataset = results.datasets[task]!;
+      const random = randomReturnFor(dataset.env, references);
+      if (!random) throw new RangeError(`Expected a random score for ${dataset.env} in --reference ({ "${dataset.env}": { "random": n, "reference": n } }) for --normalize behaviour but received none (or use --normalize none)`);
+      if (dataset.behaviourReturn === random.random) throw new RangeError(`Expected a behaviour return different from the random score for ${task} but both are ${random.random}`);
+      constants[task] = { zero: random.random, one: dataset.behaviourReturn };
+      sources[task] = `0: random policy (${random.source}); 1: the dataset's mean episode return over ${dataset.episodes} episodes`;
+    }
+  } else if (kind === 'human' || kind === 'reference') {
     for (const task of results.tasks) {
       const ref = references[task] ?? (kind === 'reference' ? MINATAR_REFERENCES[task] : undefined);
       if (!ref || (kind === 'human' && !('human' in ref))) {
@@ -91,12 +111,13 @@ export function makeNormalizer(kind: NormalizationKind, results: SweepResults, s
   }
   const unit = kind === 'human' ? 'human-normalised score'
     : kind === 'reference' ? 'score normalised to random = 0, reference DQN = 1'
-      : kind === 'minmax' ? 'min-max-normalised score' : 'return';
+      : kind === 'behaviour' ? 'score normalised to random = 0, the dataset\'s behaviour policy = 1'
+        : kind === 'minmax' ? 'min-max-normalised score' : 'return';
   return {
     kind,
     unit,
     constants,
-    sources: kind === 'human' || kind === 'reference' ? sources : undefined,
+    sources: kind === 'human' || kind === 'reference' || kind === 'behaviour' ? sources : undefined,
     apply(task, score) {
       const c = constants[task]!;
       return (score - c.zero) / (c.one - c.zero);

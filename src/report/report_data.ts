@@ -8,6 +8,7 @@ import type { Normalizer } from './normalize.js';
 import type { ScoreSource } from './score.js';
 import { performanceProfile, thresholds, type Profile } from './profiles.js';
 import { configurationLabel, runsByTask, type Configuration, type RunRecord, type SweepResults } from './sweep_results.js';
+import type { OfflineDataset } from './offline_runs.js';
 
 export interface ReportOptions {
   /** Bootstrap replicates for final scores (rliable uses 50000). */
@@ -67,6 +68,8 @@ export interface ReportData {
   profiles: ({ key: string; label: string } & Profile)[];
   /** Each pruned configuration against its dense twin (same values, sparsity 0), on the tasks both ran. */
   improvements: Improvement[];
+  /** Offline runs: each task's dataset (its behaviour return is the normalisation's 1) and the runs left out. */
+  offline?: { datasets: Record<string, OfflineDataset>; leftOut: string[] };
 }
 
 export interface Improvement {
@@ -202,6 +205,7 @@ export function computeReport(results: SweepResults, norm: Normalizer, options: 
     dormant: results.configurations.map((c) => meanCurve(c, 'dormantFraction')),
     srank: results.configurations.map((c) => meanCurve(c, 'srank')),
     improvements: improvements(results, norm, options),
+    ...(results.datasets ? { offline: { datasets: results.datasets, leftOut: results.leftOut ?? [] } } : {}),
     profiles: results.configurations.map((c) => ({
       key: c.key, label: c.label,
       ...performanceProfile(finalScores(c, tasks, norm, options.score), taus, { reps: options.curveReps, confidence: options.confidence, seed: options.seed }),

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalKeyOrder, runIdFor, type RunConfig } from '../sweep/grid.js';
 import { readManifest, runDirOf } from '../sweep/sweep_dir.js';
+import type { OfflineDataset } from './offline_runs.js';
 
 /** One evaluation, as the trainer logs it in metrics.jsonl (fields the report uses; others pass through). */
 export interface MetricsRow {
@@ -50,9 +51,13 @@ export interface SweepResults {
   tasks: string[];
   configurations: Configuration[];
   unfinished: string[];
+  /** Offline runs (offline_runs.ts): each task's dataset, whose behaviour return normalises its scores. */
+  datasets?: Record<string, OfflineDataset>;
+  /** Runs found but not reported, with the reason (online runs beside offline ones). */
+  leftOut?: string[];
 }
 
-function readMetrics(path: string): MetricsRow[] {
+export function readMetrics(path: string): MetricsRow[] {
   if (!existsSync(path)) return [];
   const byFrames = new Map<number, MetricsRow>();
   for (const line of readFileSync(path, 'utf8').split('\n')) {

@@ -27,7 +27,7 @@ describe('prunerl report', () => {
   it('rejects a folder that is not a sweep, and bad options, in one line', () => {
     expect(() => buildReport(root)).toThrow(`Expected a sweep folder (with sweep.json) for sweep-dir but received '${root}'`);
     expect(() => buildReport(sweepDir, { normalize: 'z' as never, png: false })).toThrow(
-      "Expected one of human, reference, minmax, none for --normalize but received string 'z'",
+      "Expected one of human, reference, behaviour, minmax, none for --normalize but received string 'z'",
     );
     expect(() => buildReport(sweepDir, { normalize: 'human', png: false })).toThrow(/Expected a human and random score for g\/a in --reference/);
   });
