@@ -17,7 +17,7 @@ export interface PolicyEvaluation {
 }
 
 /** The env the policy is evaluated in; one with other observations or actions is refused, naming both. */
-export async function envForPolicy(policy: Policy, id: string): Promise<Env | ContinuousEnv> {
+async function envForPolicy(policy: Policy, id: string): Promise<Env | ContinuousEnv> {
   registerBuiltinEnvs();
   const env = await makeAnyEnv(id, {});
   const space = env.actionSpace;
