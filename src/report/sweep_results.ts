@@ -105,8 +105,12 @@ export function loadSweepResults(sweepDirs: string | readonly string[], name?: s
   const unfinished: string[] = [];
   const seen = new Map<string, string>();
   const names: string[] = [];
-  for (const sweepDir of dirs) {
-    const manifest = readManifest(sweepDir);
+  const manifests = dirs.map((dir) => readManifest(dir));
+  // A key one pooled sweep varies and another fixes in its base (width 1/3 in a grid, width 5 in a base) labels
+  // every configuration, so the fixed sweep's runs are not read as the others' configuration without it.
+  const varied = new Set(manifests.flatMap((m) => m.runs.flatMap((r) => Object.keys(r.point))).filter((k) => k !== 'env' && k !== 'seed'));
+  for (const [index, sweepDir] of dirs.entries()) {
+    const manifest = manifests[index];
     names.push(manifest.name);
     for (const { id, point } of manifest.runs) {
       const other = seen.get(id);
@@ -123,7 +127,7 @@ export function loadSweepResults(sweepDirs: string | readonly string[], name?: s
       }
       const task = String(config.env ?? 'default');
       tasks.add(task);
-      const values = Object.fromEntries(Object.entries(point).filter(([k]) => k !== 'env' && k !== 'seed'));
+      const values = Object.fromEntries([...varied].filter((k) => k in point || k in config).map((k) => [k, k in point ? point[k] : config[k]]));
       const key = runIdFor(values) || 'all';
       let configuration = configurations.get(key);
       if (!configuration) {

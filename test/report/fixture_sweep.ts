@@ -16,11 +16,13 @@ export function finalReturn(env: string, width: number, sparsity: number, seed: 
 /** How far above the training returns the fixture's greedy evaluation returns are. */
 export const EVAL_OFFSET = 100;
 
-export function writeFixtureSweep(dir: string, options: { unfinished?: string[]; envs?: string[]; name?: string } = {}): void {
+/** `fixedWidth`: the width goes in the sweep's base instead of its grid (a study's extra-width sweep). */
+export function writeFixtureSweep(dir: string, options: { unfinished?: string[]; envs?: string[]; name?: string; fixedWidth?: number } = {}): void {
+  const env = options.envs ?? ['g/a', 'g/b'];
   const spec = parseSweepSpec({
     name: options.name ?? 'fixture',
-    base: { agent: 'dqn', frames: 1000 },
-    grid: { env: options.envs ?? ['g/a', 'g/b'], width: [1, 3], sparsity: [0, 0.9], seed: [0, 1, 2] },
+    base: options.fixedWidth === undefined ? { agent: 'dqn', frames: 1000 } : { agent: 'dqn', frames: 1000, width: options.fixedWidth },
+    grid: options.fixedWidth === undefined ? { env, width: [1, 3], sparsity: [0, 0.9], seed: [0, 1, 2] } : { env, sparsity: [0, 0.9], seed: [0, 1, 2] },
   }, 'fixture');
   const runs = expandGrid(spec);
   prepareSweepDir(dir, spec, runs);

@@ -81,6 +81,20 @@ describe('prunerl report', () => {
     expect(() => buildReport([a, a], { out: join(root, 'twice'), png: false })).toThrow(`Expected each run in one sweep folder but received run g-a_w1_s0_seed0 in both ${a} and ${a}`);
   });
 
+  it('labels a pooled sweep that fixes the width in its base by that width, not as the others\' configurations', () => {
+    const wide = join(root, 'wide');
+    writeFixtureSweep(wide, { name: 'wide', fixedWidth: 5 });
+    const pooled = buildReport([sweepDir, wide], { normalize: 'none', score: 'train', reps: 200, curveReps: 50, seed: 11, out: join(root, 'pooled-wide'), png: false }).data;
+    expect(pooled.table.map((r) => r.label)).toEqual(['×1 dense', '×1 90%', '×3 dense', '×3 90%', '×5 dense', '×5 90%']);
+    const wideDense = pooled.table.find((r) => r.label === '×5 dense')!;
+    // Every ×5 dense run is base + 5 + seed; its IQM over 2 games × 3 seeds is the mean of the middle half.
+    const finals = ['g/a', 'g/b'].flatMap((env) => [0, 1, 2].map((seed) => finalReturn(env, 5, 0, seed))).sort((x, y) => x - y);
+    expect(wideDense.runs).toBe(6);
+    expect(wideDense.iqm.point).toBeGreaterThan(finals[0]!);
+    expect(wideDense.iqm.point).toBeLessThan(finals[5]!);
+    expect(pooled.improvements.map((i) => `${i.label} vs ${i.baselineLabel}`)).toContain('×5 90% vs ×5 dense');
+  });
+
   it('normalises min-max per task over every evaluation in the sweep', () => {
     const built = buildReport(sweepDir, { normalize: 'minmax', reps: 200, curveReps: 50, out: join(root, 'minmax'), png: false });
     // g/a: lowest evaluation is the first one of ×1 dense seed 0 (11 / 4); the best final is ×3 90% seed 2 (18).
