@@ -23,10 +23,10 @@ cp "$WORK/cartpole-dqn-100k/data/metadata.json" "$HERE/dataset_metadata.json"
 # CQL (α = 0.1) from the dataset only, 10 greedy evaluation episodes every 2500 steps. Two protocols:
 #   default  30k gradient steps, the CartPole defaults (Adam lr 5e-4, batch 64, target copy every 500 steps)
 #   slow     50k gradient steps, Adam lr 1e-4, target copy every 2000 steps (run after the default one oscillated)
-run_cql() { # name sparsity seed frames [--set pairs...]
+run_cql() { # name sparsity seed frames [--set pairs...]   (AGENT=cql-c51 for CQL+C51)
   local name=$1 sparsity=$2 seed=$3 frames=$4; shift 4
   if [ ! -f "$WORK/$name/summary.json" ]; then
-    nice -n 10 $PRUNERL train --quiet --offline "$WORK/cartpole-dqn-100k" --agent cql --frames "$frames" \
+    nice -n 10 $PRUNERL train --quiet --offline "$WORK/cartpole-dqn-100k" --agent "${AGENT:-cql}" --frames "$frames" \
       --sparsity "$sparsity" --seed "$seed" --out "$WORK/$name" --force --set evalEvery=2500 evalEpisodes=10 "$@"
   fi
   mkdir -p "$HERE/runs/$name"
@@ -39,4 +39,10 @@ for sparsity in 0 0.9; do
   for seed in 0 1 2; do
     run_cql "cql-slow_s${sparsity}_seed${seed}" "$sparsity" "$seed" 50000 'optimizer={"type":"adam","lr":0.0001,"eps":1e-8}' targetUpdateFrames=2000
   done
+done
+# CQL+C51 (the paper's table: C51 with 3-step returns, dueling and double; CQL α 0.1), the default protocol, with the
+# C51 support on [0, 100]: CartPole pays 1 per step, so a discounted return lies in [0, 1/(1 − γ)) = [0, 100) — the
+# default [−10, 10] would clip every value above 10.
+for sparsity in 0 0.9; do
+  for seed in 0 1 2; do AGENT=cql-c51 run_cql "cql-c51_s${sparsity}_seed${seed}" "$sparsity" "$seed" 30000 vMin=0 vMax=100; done
 done

@@ -20,11 +20,14 @@ for (const name of readdirSync(runs).filter((n) => n.startsWith('cql')).sort()) 
   if (!groups.has(group)) groups.set(group, []);
   groups.get(group).push({ seed: s.seed, final: s.finalEvalReturn, last3: mean(evals.slice(-3)), best: Math.max(...evals), sparsity: s.achievedSparsity, dataset: s.dataset.behaviourReturn });
 }
-console.log('\n| protocol, sparsity | final greedy return (seeds 0/1/2) | median | median / dataset mean | median / behaviour finalTrainReturn | mean of last 3 evals (median) | best eval (median) |');
-console.log('|---|---|---|---|---|---|---|');
+// The check (issue 14 item 5): the median final greedy return ≥ 90% of the behaviour policy's return, the policy that
+// collected the dataset, whose return is the dataset's mean episode return.
+console.log('\n| protocol, sparsity | final greedy return (seeds 0/1/2) | median | median / dataset mean | seeds ≥ 90% of it | median / behaviour finalTrainReturn | mean of last 3 evals (median) | best eval (median) |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const [group, rs] of groups) {
   const m = median(rs.map((r) => r.final));
-  console.log(`| ${group} (achieved ${rs[0].sparsity.toFixed(3)}) | ${rs.map((r) => r.final.toFixed(1)).join(' / ')} | ${m.toFixed(1)} | ${(100 * m / rs[0].dataset).toFixed(0)}% | ${(100 * m / behaviour.finalTrainReturn).toFixed(0)}% | ${median(rs.map((r) => r.last3)).toFixed(1)} | ${median(rs.map((r) => r.best)).toFixed(1)} |`);
+  const passing = rs.filter((r) => r.final >= 0.9 * r.dataset).length;
+  console.log(`| ${group} (achieved ${rs[0].sparsity.toFixed(3)}) | ${rs.map((r) => r.final.toFixed(1)).join(' / ')} | ${m.toFixed(1)} | ${(100 * m / rs[0].dataset).toFixed(0)}% | ${passing} of ${rs.length} | ${(100 * m / behaviour.finalTrainReturn).toFixed(0)}% | ${median(rs.map((r) => r.last3)).toFixed(1)} | ${median(rs.map((r) => r.best)).toFixed(1)} |`);
 }
 const at = process.argv.indexOf('--dataset');
 if (at > 0 && existsSync(process.argv[at + 1])) {
