@@ -148,11 +148,17 @@ export interface CudaDeviceInfo {
   devices: { index: number; name: string; computeCapability: string; memoryBytes: number; multiprocessors: number }[];
 }
 
-/** The CUDA kernels (cuda_binding.cpp): the CPU functions' signatures and checks; host arrays are copied to the
- *  device and back. Without CUDA compiled in, or with no device, each throws an Error saying so. */
-export type NativeCudaKernels = Pick<NativeAddon,
-  'gemm' | 'matmul' | 'maskedMatmul' | 'spmm' | 'spmmInputGrad' | 'sddmm' | 'huberLoss' | 'adamStep' |
-  'rmspropStep' | 'relu' | 'reluBackward' | 'magnitudePrune' | 'kthSmallestAbs'> & {
+/** The ops every device implements (native/ops/device_ops.h), each bound once over the device's table
+ *  (native/napi/device_ops_binding.cpp, whose list this mirrors; test/native/cuda.test.ts checks the two agree). */
+export const deviceOpNames = [
+  'gemm', 'matmul', 'maskedMatmul', 'spmm', 'spmmInputGrad', 'sddmm', 'huberLoss', 'adamStep', 'rmspropStep', 'relu',
+  'reluBackward', 'magnitudePrune', 'kthSmallestAbs',
+] as const satisfies readonly (keyof NativeAddon)[];
+export type DeviceOpName = (typeof deviceOpNames)[number];
+
+/** The CUDA kernels: the device ops over CUDA's table, so the CPU functions' signatures and checks; host arrays are
+ *  copied to the device and back. Without CUDA compiled in, or with no device, each throws an Error saying so. */
+export type NativeCudaKernels = Pick<NativeAddon, DeviceOpName> & {
   /** Times one kernel on device-resident data with CUDA events (bench/cuda.js). gemm: C[m,n] = A[m,k]·B[n,k]ᵀ;
    *  spmm/sddmm: batch m, W [n, k] at `sparsity`; prune: n weights to `sparsity`. */
   benchmark(op: 'gemm' | 'spmm' | 'sddmm' | 'prune',

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ops/csr.h"
+#include "ops/device_ops.h"
 #include "ops/gemm.h"
 #include "ops/magnitude_prune.h"
 #include "ops/optim.h"
@@ -77,5 +78,8 @@ struct BenchResult {
   int64_t nnz = 0;     // spmm/sddmm: stored entries
 };
 BenchResult benchmark(const BenchRequest& request);
+
+// These functions as a DeviceOps table (device_ops.cu), which native/napi binds as `cuda.*`.
+const DeviceOps& deviceOps();
 
 }  // namespace prunerl::cuda

@@ -1,10 +1,14 @@
-// The CUDA backend's entry points for JS: cudaAvailable(), cudaDeviceInfo() and the `cuda` object of kernels
-// (cuda_ops_binding.cpp). Compiled in every build: without PRUNERL_WITH_CUDA (the node-gyp fallback, or cmake-js
-// without nvcc) it includes no CUDA header, cudaAvailable() is false and every cuda.* function throws one Error
-// saying how to get CUDA.
+// The CUDA backend's entry points for JS: cudaAvailable(), cudaDeviceInfo() and the `cuda` object: the device ops
+// bound once (device_ops_binding.cpp) over CUDA's table, plus cuda.benchmark (the kernel workbench). Compiled in
+// every build: without PRUNERL_WITH_CUDA (the node-gyp fallback, or cmake-js without nvcc) it includes no CUDA
+// header, cudaAvailable() is false and every cuda.* function throws one Error saying how to get CUDA.
 #include <napi.h>
 
+#include <stdexcept>
+#include <string>
+
 #include "napi/args.h"
+#include "napi/device_ops_binding.h"
 
 #ifdef PRUNERL_WITH_CUDA
 #include "cuda/cuda_api.h"
@@ -12,16 +16,6 @@
 
 namespace prunerl::napi {
 
-namespace {
-// The names of the cuda.* functions, in both builds (cuda_ops_binding.cpp defines them when CUDA is compiled in).
-const char* const kCudaFunctionNames[] = {"gemm", "matmul", "maskedMatmul", "spmm", "spmmInputGrad", "sddmm",
-                                          "huberLoss", "adamStep", "rmspropStep", "relu", "reluBackward",
-                                          "magnitudePrune", "kthSmallestAbs", "benchmark"};
-}  // namespace
-
-#ifdef PRUNERL_WITH_CUDA
-void registerCudaOps(Napi::Env env, Napi::Object cuda);  // cuda_ops_binding.cpp
-#endif
 #ifdef PRUNERL_WITH_CUDA_EMULATOR
 void registerCudaEmulated(Napi::Env env, Napi::Object exports);  // cuda_emulated_binding.cpp: cudaEmulated.*
 #endif
@@ -32,6 +26,41 @@ constexpr const char* kNotBuilt =
     "prunerl was built without CUDA (nvcc not found at build time); rebuild with nvcc on PATH";
 
 #ifdef PRUNERL_WITH_CUDA
+constexpr int64_t kMaxInt32 = 2147483647;
+constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
+
+// benchmark(op, { m?, n?, k?, sparsity?, iterations?, seed? }) -> { ms, flops, bytes, nnz } (device-resident timing)
+Napi::Value benchmarkJs(const Napi::CallbackInfo& info) {
+  cuda::BenchRequest q;
+  q.op = stringArg(info[0], "op");
+  const Napi::Object o = objectArg(info[1], "options");
+  q.m = integerFieldOr(o, "options", "m", 0, kMaxInt32, 0);
+  q.n = integerFieldOr(o, "options", "n", 0, kMaxInt32, 0);
+  q.k = integerFieldOr(o, "options", "k", 0, kMaxInt32, 0);
+  checkedProduct({q.m, q.k}, "options.m·options.k");
+  checkedProduct({q.n, q.k}, "options.n·options.k");
+  checkedProduct({q.m, q.n}, "options.m·options.n");
+  q.sparsity = numberFieldOr(o, "options", "sparsity", 0.0);
+  if (!(q.sparsity >= 0.0 && q.sparsity <= 1.0))
+    throw prunerl::RangeError("Expected a number in [0, 1] for options.sparsity but received " + describe(readProperty(o, "sparsity")));
+  q.iterations = static_cast<int>(integerFieldOr(o, "options", "iterations", 1, 100000, 20));
+  q.seed = static_cast<uint64_t>(integerFieldOr(o, "options", "seed", 0, kMaxSafeInteger, 1));
+#ifdef PRUNERL_WITH_WORKBENCH
+  const cuda::BenchResult r = cuda::benchmark(q);
+#else
+  cuda::requireDevice();  // first the refusal every cuda.* call gives without a device
+  throw std::runtime_error("cuda.benchmark lives in the kernel workbench (native/dev/), outside the shipped addon: "
+                           "rebuild with --CDPRUNERL_WORKBENCH=ON");
+  cuda::BenchResult r;
+#endif
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("ms", r.ms);
+  out.Set("flops", r.flops);
+  out.Set("bytes", r.bytes);
+  out.Set("nnz", static_cast<double>(r.nnz));
+  return out;
+}
+
 Napi::Value cudaAvailableJs(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), cuda::probe().deviceCount > 0);
 }
@@ -86,11 +115,12 @@ void registerCuda(Napi::Env env, Napi::Object exports) {
   exportFunction<cudaDeviceInfoJs>(env, exports, "cudaDeviceInfo");
   Napi::Object cuda = Napi::Object::New(env);
 #ifdef PRUNERL_WITH_CUDA
-  registerCudaOps(env, cuda);
-  for (const char* name : kCudaFunctionNames)  // both builds export the same names
-    if (!cuda.Has(name)) throw Napi::Error::New(env, std::string("prunerl: cuda.") + name + " is not registered");
+  registerDeviceOps(env, cuda, cuda::deviceOps());
+  exportFunction<benchmarkJs>(env, cuda, "benchmark");
 #else
-  for (const char* name : kCudaFunctionNames) exportFunction<notBuiltJs>(env, cuda, name);
+  // The same names as a CUDA build exports, each refusing in one line.
+  for (const std::string& name : deviceOpNames()) exportFunction<notBuiltJs>(env, cuda, name.c_str());
+  exportFunction<notBuiltJs>(env, cuda, "benchmark");
 #endif
   exports.Set("cuda", cuda);
 #ifdef PRUNERL_WITH_CUDA_EMULATOR

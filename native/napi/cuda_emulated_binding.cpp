@@ -1,38 +1,34 @@
-// `cudaEmulated`: the cuda.* functions once more, over the CUDA kernels compiled for the host emulator
-// (native/cuda_emu; namespace prunerl::cuda_emulated), with the same argument checks, so the GPU-vs-CPU tests run
-// on machines without a GPU. And `cudaEmulatorStats()`: launches, blocks and threads per kernel name so far;
+// `cudaEmulated`: the cuda.* functions once more — the same device-op bindings (device_ops_binding.cpp) over the
+// table of the CUDA kernels compiled for the host emulator (native/cuda_emu; namespace prunerl::cuda_emulated),
+// so the GPU-vs-CPU tests run on machines without a GPU. And `cudaEmulatorStats()`: launches, blocks and threads per kernel name so far;
 // `cudaEmulatorSelfTest()`: the emulator's own semantics probes (cuda_emu/self_test.h).
 // Built whenever the emulator is (CMake's PRUNERL_CUDA_EMULATOR, on by default; not in the node-gyp fallback).
 #ifdef PRUNERL_WITH_CUDA_EMULATOR
 #include <napi.h>
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
-#include <sstream>
 #include <stdexcept>
-#include <string>
-#include <vector>
 
 #include "cuda_emu/self_test.h"
 #include "cuda_emu/stats.h"
 #include "napi/args.h"
-#include "napi/csr_arg.h"
+#include "napi/device_ops_binding.h"
 
-// cuda_ops_binding.cpp, with its `cuda::` calls bound to the emulated backend and its register function renamed.
-// The kernel workbench (cuda.benchmark's timings) is not emulated: benchmark says so.
-#ifndef PRUNERL_WITH_CUDA
-#define PRUNERL_WITH_CUDA 1
-#endif
-#undef PRUNERL_WITH_WORKBENCH
-#define cuda cuda_emulated
-#define registerCudaOps registerCudaEmulatedOps
-#include "napi/cuda_ops_binding.cpp"
-#undef registerCudaOps
-#undef cuda
+// The emulated backend: native/cuda compiled into this namespace (CMakeLists.txt renames `cuda`).
+namespace prunerl::cuda_emulated {
+const DeviceOps& deviceOps();
+void requireDevice();
+}  // namespace prunerl::cuda_emulated
 
 namespace prunerl::napi {
 namespace {
+
+// The kernel workbench (cuda.benchmark's timings) is not emulated: benchmark says so, after the device check.
+Napi::Value benchmarkJs(const Napi::CallbackInfo& info) {
+  cuda_emulated::requireDevice();
+  throw std::runtime_error("cuda.benchmark lives in the kernel workbench (native/dev/), outside the shipped addon: "
+                           "rebuild with --CDPRUNERL_WORKBENCH=ON");
+}
 
 // cudaEmulatorStats() -> { [kernel]: { launches, blocks, threads } }
 Napi::Value cudaEmulatorStatsJs(const Napi::CallbackInfo& info) {
@@ -75,7 +71,8 @@ Napi::Value cudaEmulatorSelfTestJs(const Napi::CallbackInfo& info) {
 
 void registerCudaEmulated(Napi::Env env, Napi::Object exports) {
   Napi::Object emulated = Napi::Object::New(env);
-  registerCudaEmulatedOps(env, emulated);
+  registerDeviceOps(env, emulated, cuda_emulated::deviceOps());
+  exportFunction<benchmarkJs>(env, emulated, "benchmark");
   exports.Set("cudaEmulated", emulated);
   exportFunction<cudaEmulatorStatsJs>(env, exports, "cudaEmulatorStats");
   exportFunction<cudaEmulatorSelfTestJs>(env, exports, "cudaEmulatorSelfTest");

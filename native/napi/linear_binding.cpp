@@ -8,12 +8,11 @@
 #include <sstream>
 #include <string>
 
-#include "base/thread_pool.h"
 #include "ops/csr.h"
 #include "ops/gemm.h"
-#include "cpu/gemm_kernels.h"
 #include "napi/args.h"
 #include "napi/csr_arg.h"
+#include "napi/device_ops_binding.h"
 
 namespace prunerl::napi {
 namespace {
@@ -120,10 +119,11 @@ class CsrWrap : public Napi::ObjectWrap<CsrWrap> {
   int64_t rows_ = 0, cols_ = 0, nnz_ = 0, accountedBytes_ = 0;
 };
 
+}  // namespace
+
 // ---- gemm ------------------------------------------------------------------------------------------------------
 
 // gemm(a, b, c, {m, n, k, transA?, transB?, alpha?, beta?}): c = alpha·op(a)·op(b) + beta·c, in place.
-template <void (*Kernel)(const GemmArgs&)>
 Napi::Value gemmJs(const Napi::CallbackInfo& info) {
   auto a = float32Arg(info[0], "a");
   auto b = float32Arg(info[1], "b");
@@ -143,9 +143,11 @@ Napi::Value gemmJs(const Napi::CallbackInfo& info) {
   g.A = a.data, g.lda = g.transA ? g.M : g.K;
   g.B = b.data, g.ldb = g.transB ? g.K : g.N;
   g.C = c.data, g.ldc = g.N;
-  Kernel(g);
+  opsOf(info).gemm(g);
   return info.Env().Undefined();
 }
+
+namespace {
 
 struct LinearShape {
   int64_t batch, in, out;
@@ -166,11 +168,14 @@ void requireLinearOperands(const Span<float>& x, const Span<float>& w, const Lin
   checkedProduct({s.batch, s.out}, "the output");
 }
 
-Napi::Float32Array linearProduct(Napi::Env env, const float* x, const float* w, const LinearShape& s) {
-  auto y = newFloat32(env, s.batch * s.out);
-  linearForward(x, w, nullptr, s.batch, s.in, s.out, y.Data());
+Napi::Float32Array linearProduct(const Napi::CallbackInfo& info, const float* x, const float* w, const uint8_t* mask,
+                                 const LinearShape& s) {
+  auto y = newFloat32(info.Env(), s.batch * s.out);
+  opsOf(info).linearForward(x, w, mask, s.batch, s.in, s.out, y.Data());
   return y;
 }
+
+}  // namespace
 
 // matmul(x, w, {batch, inFeatures, outFeatures}) -> y = x·wᵀ
 Napi::Value matmulJs(const Napi::CallbackInfo& info) {
@@ -178,10 +183,10 @@ Napi::Value matmulJs(const Napi::CallbackInfo& info) {
   auto w = float32Arg(info[1], "w");
   const LinearShape s = linearShapeArg(info[2]);
   requireLinearOperands(x, w, s);
-  return linearProduct(info.Env(), x.data, w.data, s);
+  return linearProduct(info, x.data, w.data, nullptr, s);
 }
 
-// maskedMatmul(x, w, mask, shape) -> y = x·(w ⊙ mask)ᵀ: the masked copy of w goes through the dense gemm.
+// maskedMatmul(x, w, mask, shape) -> y = x·(w ⊙ mask)ᵀ
 Napi::Value maskedMatmulJs(const Napi::CallbackInfo& info) {
   auto x = float32Arg(info[0], "x");
   auto w = float32Arg(info[1], "w");
@@ -189,20 +194,13 @@ Napi::Value maskedMatmulJs(const Napi::CallbackInfo& info) {
   const LinearShape s = linearShapeArg(info[3]);
   requireLinearOperands(x, w, s);
   requireLength(mask.size, s.out * s.in, "mask", product("outFeatures·inFeatures", s.out, s.in));
-  requireBinaryMask(mask.data, mask.size, "mask");  // w ⊙ mask is what the kernel computes only for 0/1
-  float* masked = gemm_detail::threadScratch(3, w.size);
-  const float* weights = w.data;
-  const uint8_t* keep = mask.data;
-  parallelFor(w.size, 1 << 16, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const float v = weights[i];  // loaded unconditionally: a select the compiler vectorises, not a branch
-      masked[i] = keep[i] ? v : 0.0f;
-    }
-  });
-  return linearProduct(info.Env(), x.data, masked, s);
+  requireBinaryMask(mask.data, mask.size, "mask");  // w ⊙ mask is what the kernels compute only for 0/1
+  return linearProduct(info, x.data, w.data, mask.data, s);
 }
 
 // ---- CSR -------------------------------------------------------------------------------------------------------
+
+namespace {
 
 // toCsr(w, mask | null, rows, cols): keeps entries whose mask byte is non-zero (every non-zero weight when null).
 Napi::Value toCsrJs(const Napi::CallbackInfo& info) {
@@ -224,10 +222,9 @@ Napi::Value toCsrJs(const Napi::CallbackInfo& info) {
 
 int64_t batchArg(const Napi::Value& v) { return integerArg(v, "batch", 1, kMaxInt32); }
 
-using SpmmFn = void (*)(const CsrMatrix&, const float*, int64_t, float*);
+}  // namespace
 
 // spmm(x, m, batch) -> y[batch, rows] = x[batch, cols]·Wᵀ
-template <SpmmFn Kernel>
 Napi::Value spmmJs(const Napi::CallbackInfo& info) {
   auto x = float32Arg(info[0], "x");
   const auto held = CsrWrap::unwrap(info[1], "m");
@@ -235,12 +232,11 @@ Napi::Value spmmJs(const Napi::CallbackInfo& info) {
   const int64_t batch = batchArg(info[2]);
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
   auto y = newFloat32(info.Env(), checkedProduct({batch, m.rows}, "the output"));
-  Kernel(m, x.data, batch, y.Data());
+  opsOf(info).spmm(m, x.data, batch, y.Data());
   return y;
 }
 
 // spmmInputGrad(dy, m, batch) -> dx[batch, cols] = dy[batch, rows]·W
-template <SpmmFn Kernel>
 Napi::Value spmmInputGradJs(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
   const auto held = CsrWrap::unwrap(info[1], "m");
@@ -248,14 +244,11 @@ Napi::Value spmmInputGradJs(const Napi::CallbackInfo& info) {
   const int64_t batch = batchArg(info[2]);
   requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
   auto dx = newFloat32(info.Env(), checkedProduct({batch, m.cols}, "the output"));
-  Kernel(m, dy.data, batch, dx.Data());
+  opsOf(info).spmmInputGrad(m, dy.data, batch, dx.Data());
   return dx;
 }
 
-using SddmmFn = void (*)(const CsrMatrix&, const float*, const float*, int64_t, float*);
-
 // sddmm(dy, x, m, batch) -> dValues[nnz]
-template <SddmmFn Kernel>
 Napi::Value sddmmJs(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
   auto x = float32Arg(info[1], "x");
@@ -265,9 +258,11 @@ Napi::Value sddmmJs(const Napi::CallbackInfo& info) {
   requireLength(dy.size, checkedProduct({batch, m.rows}, "dy"), "dy", product("batch·m.rows", batch, m.rows));
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
   auto dValues = newFloat32(info.Env(), m.nnz());
-  Kernel(m, dy.data, x.data, batch, dValues.Data());
+  opsOf(info).sddmm(m, dy.data, x.data, batch, dValues.Data());
   return dValues;
 }
+
+namespace {
 
 using SpmmBackwardFn = void (*)(const CsrMatrix&, const float*, const float*, int64_t, float*, float*);
 
@@ -295,22 +290,13 @@ Napi::Value spmmBackwardJs(const Napi::CallbackInfo& info) {
 std::shared_ptr<const CsrMatrix> csrArg(const Napi::Value& v, const std::string& name) { return CsrWrap::unwrap(v, name); }
 
 void registerLinear(Napi::Env env, Napi::Object exports) {
-  exportFunction<gemmJs<gemm>>(env, exports, "gemm");
-  exportFunction<gemmJs<gemmReference>>(env, exports, "gemmReference");
-  exportFunction<matmulJs>(env, exports, "matmul");
-  exportFunction<maskedMatmulJs>(env, exports, "maskedMatmul");
+  // gemm, matmul, maskedMatmul, spmm, spmmInputGrad, sddmm (and the references): registerDeviceOps, addon.cpp.
 
   // toCsr needs the class constructor: it travels as the function's data, freed with the environment.
   auto* ctor = new Napi::FunctionReference(Napi::Persistent(CsrWrap::define(env)));
   env.AddCleanupHook([ctor] { delete ctor; });
   exports.Set("toCsr", Napi::Function::New(env, guarded<toCsrJs>, "toCsr", ctor));
 
-  exportFunction<spmmJs<spmm>>(env, exports, "spmm");
-  exportFunction<spmmJs<spmmReference>>(env, exports, "spmmReference");
-  exportFunction<spmmInputGradJs<spmmInputGrad>>(env, exports, "spmmInputGrad");
-  exportFunction<spmmInputGradJs<spmmInputGradReference>>(env, exports, "spmmInputGradReference");
-  exportFunction<sddmmJs<sddmm>>(env, exports, "sddmm");
-  exportFunction<sddmmJs<sddmmReference>>(env, exports, "sddmmReference");
   exportFunction<spmmBackwardJs<spmmBackward>>(env, exports, "spmmBackward");
   exportFunction<spmmBackwardJs<spmmBackwardReference>>(env, exports, "spmmBackwardReference");
 }

@@ -10,6 +10,7 @@
 
 #include "ops/magnitude_prune.h"
 #include "napi/args.h"
+#include "napi/device_ops_binding.h"
 
 namespace prunerl::napi {
 namespace {
@@ -88,15 +89,12 @@ Napi::Value resultObject(Napi::Env env, const PruneResult& r) {
   return out;
 }
 
+}  // namespace
+
 // magnitudePrune(weights: Float32Array[], masks: Uint8Array[], sparsity, scope) -> { thresholds, pruned }
 Napi::Value magnitudePruneJs(const Napi::CallbackInfo& info) {
   const PruneCall call = pruneArgs(info);
-  return resultObject(info.Env(), magnitudePrune(call.targets, call.sparsity, call.scope));
-}
-
-Napi::Value magnitudePruneReferenceJs(const Napi::CallbackInfo& info) {
-  const PruneCall call = pruneArgs(info);
-  return resultObject(info.Env(), magnitudePruneReference(call.targets, call.sparsity, call.scope));
+  return resultObject(info.Env(), opsOf(info).magnitudePrune(call.targets, call.sparsity, call.scope));
 }
 
 // kthSmallestAbs(w: Float32Array, k) -> the k-th smallest |w| (0-based)
@@ -108,15 +106,7 @@ Napi::Value kthSmallestAbsJs(const Napi::CallbackInfo& info) {
   for (int64_t i = 0; i < w.size; ++i)
     if (std::isnan(w.data[i]))
       throw prunerl::RangeError("Expected values without NaN for w but received NaN at index " + std::to_string(i));
-  return Napi::Number::New(info.Env(), kthSmallestAbs(w.data, nullptr, w.size, k));
-}
-
-}  // namespace
-
-void registerPrune(Napi::Env env, Napi::Object exports) {
-  exportFunction<magnitudePruneJs>(env, exports, "magnitudePrune");
-  exportFunction<magnitudePruneReferenceJs>(env, exports, "magnitudePruneReference");
-  exportFunction<kthSmallestAbsJs>(env, exports, "kthSmallestAbs");
+  return Napi::Number::New(info.Env(), opsOf(info).kthSmallestAbs(w.data, w.size, k));
 }
 
 }  // namespace prunerl::napi

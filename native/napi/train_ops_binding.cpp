@@ -15,6 +15,7 @@
 #include "ops/optim.h"
 #include "ops/rows.h"
 #include "napi/args.h"
+#include "napi/device_ops_binding.h"
 
 namespace prunerl::napi {
 namespace {
@@ -105,7 +106,7 @@ Napi::Object lossResult(Napi::Env env, double loss, const Napi::Float32Array& gr
 // ---- losses ----------------------------------------------------------------------------------------------------
 
 // huberLoss(pred, target, delta) -> { loss, grad }
-Napi::Value huberLossJs(const Napi::CallbackInfo& info) {
+Napi::Value huberLossOp(const Napi::CallbackInfo& info) {
   const Span<float> pred = float32Arg(info[0], "pred");
   requireNonEmpty(pred, "pred");
   const Span<float> target = float32Arg(info[1], "target");
@@ -113,7 +114,7 @@ Napi::Value huberLossJs(const Napi::CallbackInfo& info) {
   const double delta = numberWhere(info[2], "delta", "a finite number > 0",
                                    [](double d) { return std::isfinite(d) && d > 0.0; });
   Napi::Float32Array grad = newFloat32(info.Env(), pred.size);
-  const double loss = huberLoss(pred.data, target.data, pred.size, static_cast<float>(delta), grad.Data());
+  const double loss = opsOf(info).huberLoss(pred.data, target.data, pred.size, static_cast<float>(delta), grad.Data());
   return lossResult(info.Env(), loss, grad);
 }
 
@@ -223,15 +224,9 @@ AdamCall adamArgs(const Napi::CallbackInfo& info) {
   return call;
 }
 
-Napi::Value adamStepJs(const Napi::CallbackInfo& info) {
+Napi::Value adamStepOp(const Napi::CallbackInfo& info) {
   const AdamCall c = adamArgs(info);
-  adamStep(c.params.data, c.grads.data, c.m.data, c.v.data, c.params.size, c.config, c.step);
-  return info.Env().Undefined();
-}
-
-Napi::Value adamStepReferenceJs(const Napi::CallbackInfo& info) {
-  const AdamCall c = adamArgs(info);
-  adamStepReference(c.params.data, c.grads.data, c.m.data, c.v.data, c.params.size, c.config, c.step);
+  opsOf(info).adamStep(c.params.data, c.grads.data, c.m.data, c.v.data, c.params.size, c.config, c.step);
   return info.Env().Undefined();
 }
 
@@ -278,37 +273,30 @@ RmspropCall rmspropArgs(const Napi::CallbackInfo& info) {
   return call;
 }
 
-Napi::Value rmspropStepJs(const Napi::CallbackInfo& info) {
+Napi::Value rmspropStepOp(const Napi::CallbackInfo& info) {
   const RmspropCall c = rmspropArgs(info);
-  rmspropStep(c.params.data, c.grads.data, c.squareAvg.data, c.gradAvg.data, c.momentumBuffer.data, c.params.size,
-              c.config);
-  return info.Env().Undefined();
-}
-
-Napi::Value rmspropStepReferenceJs(const Napi::CallbackInfo& info) {
-  const RmspropCall c = rmspropArgs(info);
-  rmspropStepReference(c.params.data, c.grads.data, c.squareAvg.data, c.gradAvg.data, c.momentumBuffer.data,
-                       c.params.size, c.config);
+  opsOf(info).rmspropStep(c.params.data, c.grads.data, c.squareAvg.data, c.gradAvg.data, c.momentumBuffer.data,
+                          c.params.size, c.config);
   return info.Env().Undefined();
 }
 
 // ---- elementwise -----------------------------------------------------------------------------------------------
 
 // relu(x) -> Float32Array
-Napi::Value reluJs(const Napi::CallbackInfo& info) {
+Napi::Value reluOp(const Napi::CallbackInfo& info) {
   const Span<float> x = float32Arg(info[0], "x");
   Napi::Float32Array y = newFloat32(info.Env(), x.size);
-  reluForward(x.data, x.size, y.Data());
+  opsOf(info).reluForward(x.data, x.size, y.Data());
   return y;
 }
 
 // reluBackward(y, dy) -> dx, dy passed where the ReLU's output y > 0
-Napi::Value reluBackwardJs(const Napi::CallbackInfo& info) {
+Napi::Value reluBackwardOp(const Napi::CallbackInfo& info) {
   const Span<float> y = float32Arg(info[0], "y");
   const Span<float> dy = float32Arg(info[1], "dy");
   requireLength(dy.size, y.size, "dy", "y.length");
   Napi::Float32Array dx = newFloat32(info.Env(), y.size);
-  reluBackward(y.data, dy.data, y.size, dx.Data());
+  opsOf(info).reluBackward(y.data, dy.data, y.size, dx.Data());
   return dx;
 }
 
@@ -336,20 +324,21 @@ Napi::Value biasGradJs(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+// The device ops of this file (device_ops_binding.h), bound once for every device.
+Napi::Value huberLossJs(const Napi::CallbackInfo& info) { return huberLossOp(info); }
+Napi::Value adamStepJs(const Napi::CallbackInfo& info) { return adamStepOp(info); }
+Napi::Value rmspropStepJs(const Napi::CallbackInfo& info) { return rmspropStepOp(info); }
+Napi::Value reluJs(const Napi::CallbackInfo& info) { return reluOp(info); }
+Napi::Value reluBackwardJs(const Napi::CallbackInfo& info) { return reluBackwardOp(info); }
+
 void registerTrainOps(Napi::Env env, Napi::Object exports) {
-  exportFunction<huberLossJs>(env, exports, "huberLoss");
   exportFunction<mseLossJs>(env, exports, "mseLoss");
   exportFunction<softmaxCrossEntropyJs>(env, exports, "softmaxCrossEntropy");
   exportFunction<argmaxRowsJs>(env, exports, "argmaxRows");
   exportFunction<maxRowsJs>(env, exports, "maxRows");
   exportFunction<gatherRowsJs>(env, exports, "gatherRows");
   exportFunction<softmaxRowsJs>(env, exports, "softmaxRows");
-  exportFunction<adamStepJs>(env, exports, "adamStep");
-  exportFunction<adamStepReferenceJs>(env, exports, "adamStepReference");
-  exportFunction<rmspropStepJs>(env, exports, "rmspropStep");
-  exportFunction<rmspropStepReferenceJs>(env, exports, "rmspropStepReference");
-  exportFunction<reluJs>(env, exports, "relu");
-  exportFunction<reluBackwardJs>(env, exports, "reluBackward");
+  // huberLoss, adamStep, rmspropStep, relu, reluBackward (and the references): registerDeviceOps, addon.cpp.
   exportFunction<biasAddJs>(env, exports, "biasAdd");
   exportFunction<biasGradJs>(env, exports, "biasGrad");
 }

@@ -5,7 +5,7 @@
 //   native/model (Network, layers, optimizers) includes no backend directory (cpu/, cuda/), only ops contracts;
 //   nothing below native/napi includes it; nothing shipped includes the kernel workbench native/dev.
 // Not yet checked because not yet true (issue 12 item 1): model calls the CPU entry points that ops/ declares
-// directly instead of through a per-device op table, and napi/cuda_ops_binding.cpp still binds CUDA separately.
+// directly instead of through the per-device table (ops/device_ops.h), which only napi uses so far.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,0 +1,60 @@
+// The one list of device ops and their registration over a device's table (device_ops_binding.h).
+#include "napi/device_ops_binding.h"
+
+#include "napi/args.h"
+
+namespace prunerl::napi {
+namespace {
+
+struct DeviceOpBinding {
+  const char* name;
+  NativeFn call;         // guarded<binding>: no C++ exception escapes
+  bool hasReference;     // the CPU also exports <name>Reference over cpuReferenceOps()
+};
+
+const DeviceOpBinding kDeviceOps[] = {
+    {"gemm", guarded<gemmJs>, true},
+    {"matmul", guarded<matmulJs>, false},
+    {"maskedMatmul", guarded<maskedMatmulJs>, false},
+    {"spmm", guarded<spmmJs>, true},
+    {"spmmInputGrad", guarded<spmmInputGradJs>, true},
+    {"sddmm", guarded<sddmmJs>, true},
+    {"huberLoss", guarded<huberLossJs>, false},
+    {"adamStep", guarded<adamStepJs>, true},
+    {"rmspropStep", guarded<rmspropStepJs>, true},
+    {"relu", guarded<reluJs>, false},
+    {"reluBackward", guarded<reluBackwardJs>, false},
+    {"magnitudePrune", guarded<magnitudePruneJs>, true},
+    {"kthSmallestAbs", guarded<kthSmallestAbsJs>, false},
+};
+
+// (Not named bind: with a std::string argument, argument-dependent lookup would pick std::bind.)
+void bindOp(Napi::Env env, Napi::Object target, const std::string& name, NativeFn call, const DeviceOps& ops) {
+  // The table is static (a function-local static of its backend): it outlives every JS function made here.
+  target.Set(name, Napi::Function::New(env, call, name, const_cast<DeviceOps*>(&ops)));
+}
+
+}  // namespace
+
+const DeviceOps& opsOf(const Napi::CallbackInfo& info) {
+  const auto* ops = static_cast<const DeviceOps*>(info.Data());
+  if (ops == nullptr) throw std::logic_error("prunerl: a device op was called without its device table");
+  return *ops;
+}
+
+std::vector<std::string> deviceOpNames() {
+  std::vector<std::string> names;
+  for (const DeviceOpBinding& op : kDeviceOps) names.push_back(op.name);
+  return names;
+}
+
+void registerDeviceOps(Napi::Env env, Napi::Object target, const DeviceOps& ops) {
+  for (const DeviceOpBinding& op : kDeviceOps) bindOp(env, target, op.name, op.call, ops);
+}
+
+void registerDeviceOpReferences(Napi::Env env, Napi::Object target) {
+  for (const DeviceOpBinding& op : kDeviceOps)
+    if (op.hasReference) bindOp(env, target, std::string(op.name) + "Reference", op.call, cpuReferenceOps());
+}
+
+}  // namespace prunerl::napi

@@ -1,0 +1,39 @@
+// The ops every device implements (ops/device_ops.h), each bound once: one JS function per op whose callback reads
+// the device's table from its function data, so native.*, native.cuda.* and native.cudaEmulated.* run the same
+// argument checks (same messages) and differ only in the table they call.
+#pragma once
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "ops/device_ops.h"
+
+namespace prunerl::napi {
+
+// The table a device op was registered with (its function data).
+const DeviceOps& opsOf(const Napi::CallbackInfo& info);
+
+// The bindings, defined beside the other ops of their kind.
+Napi::Value gemmJs(const Napi::CallbackInfo& info);            // linear_binding.cpp
+Napi::Value matmulJs(const Napi::CallbackInfo& info);
+Napi::Value maskedMatmulJs(const Napi::CallbackInfo& info);
+Napi::Value spmmJs(const Napi::CallbackInfo& info);
+Napi::Value spmmInputGradJs(const Napi::CallbackInfo& info);
+Napi::Value sddmmJs(const Napi::CallbackInfo& info);
+Napi::Value huberLossJs(const Napi::CallbackInfo& info);       // train_ops_binding.cpp
+Napi::Value adamStepJs(const Napi::CallbackInfo& info);
+Napi::Value rmspropStepJs(const Napi::CallbackInfo& info);
+Napi::Value reluJs(const Napi::CallbackInfo& info);
+Napi::Value reluBackwardJs(const Napi::CallbackInfo& info);
+Napi::Value magnitudePruneJs(const Napi::CallbackInfo& info);  // prune_binding.cpp
+Napi::Value kthSmallestAbsJs(const Napi::CallbackInfo& info);
+
+// The JS names of the device ops, in registration order (the one list of them).
+std::vector<std::string> deviceOpNames();
+// Every device op on `target`, calling `ops`.
+void registerDeviceOps(Napi::Env env, Napi::Object target, const DeviceOps& ops);
+// The CPU's plain references as <name>Reference, for the ops that have one (gemmReference, spmmReference, …).
+void registerDeviceOpReferences(Napi::Env env, Napi::Object target);
+
+}  // namespace prunerl::napi
