@@ -17,30 +17,14 @@ export type C51ExtraTerm = (logits: Float32Array) => { loss: number; dLogits: Fl
 
 export function c51Update(online: Network, target: Network, head: C51Head, batch: ReplayBatch, double: boolean, extraTerm?: C51ExtraTerm): UpdateResult {
   const B = batch.batchSize;
-  const { actions: A, atoms: N, vMin, vMax } = head;
-  const z = c51Support(head);
-  const dz = (vMax - vMin) / (N - 1);
+  const { actions: A, atoms: N } = head;
 
   const targetOut = target.forward(batch.nextObs, B);
   const pNext = c51Probabilities(c51Logits(targetOut, B, head), B * A, N);
   const chooser = double ? qValues(online.forward(batch.nextObs, B), B, head) : qValues(targetOut, B, head);
   const greedy = native.argmaxRows(chooser, B, A);
 
-  const m = new Float32Array(B * N);
-  for (let b = 0; b < B; b++) {
-    const scale = batch.discounts[b] * (1 - batch.dones[b]);
-    const p = (b * A + greedy[b]) * N;
-    for (let j = 0; j < N; j++) {
-      const tz = Math.min(vMax, Math.max(vMin, batch.rewards[b] + scale * z[j]));
-      const pos = (tz - vMin) / dz;
-      const lower = Math.floor(pos), upper = Math.ceil(pos);
-      if (lower === upper) m[b * N + lower] += pNext[p + j];
-      else {
-        m[b * N + lower] += pNext[p + j] * (upper - pos);
-        m[b * N + upper] += pNext[p + j] * (pos - lower);
-      }
-    }
-  }
+  const m = c51Projection(batch, pNext, greedy, head);
 
   const logits = c51Logits(online.forward(batch.obs, B), B, head);
   const taken = new Float32Array(B * N);
@@ -57,4 +41,33 @@ export function c51Update(online: Network, target: Network, head: C51Head, batch
   online.backward(c51HeadBackward(dLogits, B, head));
   online.step();
   return { loss: totalLoss, tdErrors: perRow };
+}
+
+/**
+ * The categorical projection Φ of the target distributions onto the support, one row of `atoms` per sample: the
+ * mass p_target(s'_b, a*_b)_j of each shifted atom T z_j split between its two neighbours.
+ */
+export function c51Projection(batch: Pick<ReplayBatch, 'batchSize' | 'rewards' | 'discounts' | 'dones'>, pNext: Float32Array, greedy: ArrayLike<number>, head: C51Head): Float32Array {
+  const B = batch.batchSize;
+  const { actions: A, atoms: N, vMin, vMax } = head;
+  const z = c51Support(head);
+  const dz = (vMax - vMin) / (N - 1);
+  const m = new Float32Array(B * N);
+  for (let b = 0; b < B; b++) {
+    const scale = batch.discounts[b] * (1 - batch.dones[b]);
+    const p = (b * A + greedy[b]) * N;
+    for (let j = 0; j < N; j++) {
+      const tz = Math.min(vMax, Math.max(vMin, batch.rewards[b] + scale * z[j]));
+      // (vMax − vMin) / dz can round just above N − 1 (e.g. ±1.1 over 16 atoms): clamp, or vMax's mass would spill
+      // into the next sample's first atom.
+      const pos = Math.min(N - 1, (tz - vMin) / dz);
+      const lower = Math.floor(pos), upper = Math.ceil(pos);
+      if (lower === upper) m[b * N + lower] += pNext[p + j];
+      else {
+        m[b * N + lower] += pNext[p + j] * (upper - pos);
+        m[b * N + upper] += pNext[p + j] * (pos - lower);
+      }
+    }
+  }
+  return m;
 }

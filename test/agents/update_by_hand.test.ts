@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from '../../src/nn/network.js';
 import { dqnUpdate } from '../../src/agents/dqn_update.js';
-import { c51Update } from '../../src/agents/c51_update.js';
+import { c51Projection, c51Update } from '../../src/agents/c51_update.js';
 import type { ReplayBatch } from '../../src/agents/replay/replay_buffer.js';
 
 /** A single linear layer: Q(s) = W·s + b (or C51 logits), with the given weights. */
@@ -90,4 +90,19 @@ describe('C51 update by hand', () => {
     expect(r.loss).toBeCloseTo(lse - (1.5 + 0.8) / 2, 5);
     online.dispose(); target.dispose();
   });
+
+  it('keeps every sample\'s projected mass in its own row when (vMax − vMin) / Δz rounds above atoms − 1', () => {
+    // ±1.1 over 16 atoms: 2.2 / (2.2 / 15) = 15.000000000000002 in float64, so a target at vMax sits past the last
+    // atom; without a clamp its mass would land on the next sample's first atom.
+    const head = { kind: 'c51' as const, actions: 1, atoms: 16, vMin: -1.1, vMax: 1.1, dueling: false };
+    const pNext = new Float32Array(2 * 16).fill(1 / 16);
+    const batch = { batchSize: 2, rewards: Float32Array.from([5, 5]), discounts: Float32Array.from([0.9, 0.9]), dones: Float32Array.from([0, 0]) };
+    const m = c51Projection(batch, pNext, [0, 0], head);
+    // Reward 5 pushes every atom of both samples to vMax: all mass on each row's last atom, none anywhere else
+    // (unclamped, sample 0 leaks ≈ 1e-16 onto m[16], sample 1's first atom).
+    expect(m[15]).toBeCloseTo(1, 6);
+    expect(m[31]).toBeCloseTo(1, 6);
+    expect([...m].filter((_, i) => i !== 15 && i !== 31)).toEqual(new Array(30).fill(0));
+  });
 });
+
