@@ -14,8 +14,8 @@ import type { ArchitectureName } from '../nn/architectures.js';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../train/train_config.js';
 import { buildAgentParts, setupRun } from '../train/run_setup.js';
 import type { RunAgent } from '../train/run_agent.js';
-import type { ReplayBatch } from '../agents/replay/replay_buffer.js';
 import { ContinuousReplayBuffer } from '../agents/replay/continuous_replay_buffer.js';
+import { cartpoleSpace, minatarSpace, randomObservations, scaleObservations, summarizeUpdateTimes } from './bench_inputs.js';
 
 export const agentBenchAgents = ['iqn', 'miqn', 'sac'] as const;
 export type AgentBenchAgent = typeof agentBenchAgents[number];
@@ -58,8 +58,6 @@ export interface AgentBenchResult {
   loadAverage: { before: number; after: number };
 }
 
-const minatarSpace: BoxSpace = { kind: 'box', shape: [10, 10, 4], dtype: 'uint8', low: 0, high: 1 };
-const cartpoleSpace: BoxSpace = { kind: 'box', shape: [4], dtype: 'float32', low: -4.8, high: 4.8 };
 
 interface Prepared { agent: RunAgent; update(): void; dispose(): void; batchSize: number }
 
@@ -100,34 +98,17 @@ export async function benchAgentUpdate(options: AgentBenchOptions): Promise<Agen
   }
 }
 
-/** Random observations of a space: sparse 0/1 bytes (MinAtar's channels) or floats in [−2, 2). */
-function observations(space: BoxSpace, rng: Random): () => Float32Array | Uint8Array {
-  const size = space.shape.reduce((a, b) => a * b, 1);
-  return () => (space.dtype === 'uint8'
-    ? Uint8Array.from({ length: size }, () => (rng.uniform() < 0.1 ? 1 : 0))
-    : Float32Array.from({ length: size }, () => (rng.uniform() * 2 - 1) * 2));
-}
-
-/** Samples a batch and scales its observations as the trainer does before an update. */
-function scaled<B extends ReplayBatch>(batch: B, scale: number): B {
-  if (scale !== 1) {
-    for (let i = 0; i < batch.obs.length; i++) batch.obs[i]! *= scale;
-    for (let i = 0; i < batch.nextObs.length; i++) batch.nextObs[i]! *= scale;
-  }
-  return batch;
-}
-
 function prepareIqn(config: TrainConfig, space: BoxSpace, seed: number): Prepared {
   const actions = space.dtype === 'uint8' ? 6 : 2;
   const { agent, replay, pruner } = buildAgentParts(config, space, actions);
   if (pruner) pruner.apply(config.sparsity);
-  const rng = new Random(seed + 1), obs = observations(space, rng);
+  const rng = new Random(seed + 1), obs = randomObservations(space, rng);
   for (let i = 0; i < Math.max(2048, 4 * config.batchSize); i++) {
     replay.add({ obs: obs(), action: rng.integer(0, actions), reward: rng.uniform() < 0.1 ? 1 : 0, nextObs: obs(), terminated: rng.uniform() < 0.02, truncated: false });
   }
   return {
     agent, batchSize: config.batchSize, dispose: () => agent.dispose(),
-    update: () => void agent.update(scaled(replay.sample(config.batchSize, rng), config.observationScale)),
+    update: () => void agent.update(scaleObservations(replay.sample(config.batchSize, rng), config.observationScale)),
   };
 }
 
@@ -136,7 +117,7 @@ async function prepareSac(config: TrainConfig, seed: number): Promise<Prepared> 
   for (const e of [env, evalEnv]) e.close?.();
   if (!(replay instanceof ContinuousReplayBuffer)) throw new Error('Expected SAC\'s continuous replay buffer from setupRun');
   if (pruner) pruner.apply(config.sparsity);
-  const rng = new Random(seed + 1), obs = observations(env.observationSpace, rng);
+  const rng = new Random(seed + 1), obs = randomObservations(env.observationSpace, rng);
   const D = agent.policyNetwork().head.actions;
   for (let i = 0; i < Math.max(2048, 4 * config.batchSize); i++) {
     // Pendulum's torque in [−2, 2] and its reward in [−16.3, 0].
@@ -145,7 +126,7 @@ async function prepareSac(config: TrainConfig, seed: number): Promise<Prepared> 
   }
   return {
     agent, batchSize: config.batchSize, dispose: () => agent.dispose(),
-    update: () => void agent.update(scaled(replay.sample(config.batchSize, rng), config.observationScale)),
+    update: () => void agent.update(scaleObservations(replay.sample(config.batchSize, rng), config.observationScale)),
   };
 }
 
@@ -160,8 +141,5 @@ function timeUpdates(update: () => void, seconds: number) {
     micros.push(Number(after - now) / 1e3);
     now = after;
   }
-  const elapsed = Number(now - start) / 1e9;
-  const sorted = [...micros].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { updates: micros.length, seconds: elapsed, updatesPerSecond: micros.length / elapsed, medianUpdateMicroseconds: at(0.5), p10UpdateMicroseconds: at(0.1) };
+  return summarizeUpdateTimes(micros, Number(now - start) / 1e9);
 }

@@ -15,6 +15,7 @@ import type { ArchitectureName } from '../nn/architectures.js';
 import { resolveConfig, type TrainConfig } from '../train/train_config.js';
 import { buildAgentParts } from '../train/run_setup.js';
 import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
+import { cartpoleSpace, minatarSpace, randomObservations, scaleObservations, summarizeUpdateTimes } from './bench_inputs.js';
 
 export interface TrainBenchOptions {
   net: ArchitectureName;
@@ -71,8 +72,6 @@ export interface TrainBenchResult {
   loadAverage: { before: number; after: number };
 }
 
-const minatarSpace: BoxSpace = { kind: 'box', shape: [10, 10, 4], dtype: 'uint8', low: 0, high: 1 };
-const cartpoleSpace: BoxSpace = { kind: 'box', shape: [4], dtype: 'float32', low: -4.8, high: 4.8 };
 
 export function benchTrainUpdate(options: TrainBenchOptions): TrainBenchResult {
   const loadBefore = loadavg()[0]!;
@@ -130,10 +129,7 @@ function prepare(config: TrainConfig, space: BoxSpace, actions: number, seed: nu
   const { agent, replay, pruner } = buildAgentParts(config, space, actions);
   if (pruner) pruner.apply(config.sparsity);
   const rng = new Random(seed + 1);
-  const size = space.shape.reduce((a, b) => a * b, 1);
-  const randomObs = () => (space.dtype === 'uint8'
-    ? Uint8Array.from({ length: size }, () => (rng.uniform() < 0.1 ? 1 : 0))
-    : Float32Array.from({ length: size }, () => (rng.uniform() * 2 - 1) * 2));
+  const randomObs = randomObservations(space, rng);
   for (let i = 0; i < Math.max(2048, 4 * config.batchSize); i++) {
     const terminated = rng.uniform() < 0.02;
     replay.add({ obs: randomObs(), action: rng.integer(0, actions), reward: rng.uniform() < 0.1 ? 1 : 0, nextObs: randomObs(), terminated, truncated: false });
@@ -141,11 +137,7 @@ function prepare(config: TrainConfig, space: BoxSpace, actions: number, seed: nu
   const prioritized = replay instanceof PrioritizedReplayBuffer ? replay : null;
   const update = (): void => {
     const batch = prioritized ? prioritized.sample(config.batchSize, rng, config.priorityBeta) : replay.sample(config.batchSize, rng);
-    if (config.observationScale !== 1) {
-      for (let i = 0; i < batch.obs.length; i++) batch.obs[i]! *= config.observationScale;
-      for (let i = 0; i < batch.nextObs.length; i++) batch.nextObs[i]! *= config.observationScale;
-    }
-    const result = agent.update(batch);
+    const result = agent.update(scaleObservations(batch, config.observationScale));
     if (prioritized) prioritized.updatePriorities(batch.indices, Float64Array.from(result.tdErrors, (e) => e + 1e-6));
   };
   const times: number[] = [];
@@ -162,11 +154,6 @@ function prepare(config: TrainConfig, space: BoxSpace, actions: number, seed: nu
     } while (now < end);
     elapsedNs += now - start;
   };
-  const summary = (): UpdateTimes => {
-    const sorted = [...times].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-    const seconds = Number(elapsedNs) / 1e9;
-    return { updates: times.length, seconds, updatesPerSecond: times.length / seconds, medianUpdateMicroseconds: at(0.5), p10UpdateMicroseconds: at(0.1) };
-  };
+  const summary = (): UpdateTimes => summarizeUpdateTimes(times, Number(elapsedNs) / 1e9);
   return { agent, update, time, times, summary };
 }
