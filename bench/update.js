@@ -15,7 +15,7 @@ export async function run({ args }) {
   // Dense and pruned side by side at each width, so their ratio is measured under the same load.
   for (const width of [1, 3, 5]) {
     for (const sparsity of [0, 0.95]) {
-      const r = benchTrainUpdate({ net: 'minatar', width, sparsity, agent, device: 'cpu', seconds });
+      const r = await benchTrainUpdate({ net: 'minatar', width, sparsity, agent, device: 'cpu', seconds });
       rows.push({
         width, sparsity,
         updatesPerSecond: Math.round(r.updatesPerSecond),

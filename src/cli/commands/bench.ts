@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { architectureNames, type ArchitectureName } from '../../nn/architectures.js';
-import { benchTrainUpdate } from '../../bench/train_update_bench.js';
+import { benchTrainUpdate, trainBenchPeers } from '../../bench/train_update_bench.js';
 import { integerFlag } from './cli_numbers.js';
 import { benchAgentFromFlags } from './bench_agent.js';
 
-interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; learner: string; json?: boolean }
+interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; learner: string; peer: string; json?: boolean }
 
 function oneOf<T extends string>(value: string, flag: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new RangeError(`Expected one of ${allowed.join(', ')} for ${flag} but received '${value}'`);
@@ -45,11 +45,15 @@ export function registerBenchCommand(program: Command): void {
     .option('--device <name>', 'cpu or cuda (CUDA training falls back to the CPU today, saying why)', 'cpu')
     .option('--seconds <n>', 'seconds of timed updates, an integer in [1, 600]', '3')
     .option('--learner <name>', 'native (the fused update train runs), reference (the TypeScript one) or both, timed in turns', 'both')
+    .option('--peer <name>', 'none, or pytorch: the same update in PyTorch eager on the CPU (python3-torch), timed in turns with ours', 'none')
     .option('--json', 'print one JSON object instead of a sentence')
     .action(async (flags: BenchTrainFlags, command: Command) => {
+      const peer = oneOf(flags.peer, '--peer', trainBenchPeers);
+      if (peer !== 'none' && flags.agent !== 'dqn') throw new RangeError(`Expected --agent dqn with --peer ${peer} but received '${flags.agent}'`);
       if (await benchAgentFromFlags(flags, command)) return; // iqn, miqn and sac: bench_agent.ts
       const learner = oneOf(flags.learner, '--learner', ['native', 'reference', 'both'] as const);
-      const result = benchTrainUpdate({
+      const result = await benchTrainUpdate({
+        peer,
         learner: learner === 'reference' ? 'reference' : 'native',
         compareReference: learner === 'both',
         net: oneOf<ArchitectureName>(flags.net, '--net', architectureNames),
@@ -68,6 +72,8 @@ export function registerBenchCommand(program: Command): void {
         `${result.updatesPerSecond.toFixed(0)} updates/s, median ${result.medianUpdateMicroseconds.toFixed(0)} µs (${result.learner} learner` +
         (result.reference ? `; the TypeScript reference update beside it: ${result.reference.updatesPerSecond.toFixed(0)} updates/s, ` +
           `median ${result.reference.medianUpdateMicroseconds.toFixed(0)} µs, ×${result.speedupOverReference!.toFixed(2)}` : '') + '); ' +
+        (result.peer ? `PyTorch ${result.peer.torch} eager beside it (${result.peer.threads} threads): ${result.peer.updatesPerSecond.toFixed(1)} updates/s, ` +
+          `median ${result.peer.medianUpdateMicroseconds.toFixed(0)} µs, ours ×${result.speedupOverPeer!.toFixed(1)}, check ${result.peer.check.toExponential(1)}; ` : '') +
         `${result.keptWeights} of ${result.totalWeights} weights kept (${result.representations.join('/')}); load average ${result.loadAverage.before.toFixed(2)}`);
     });
   for (const suite of ['kernels', 'prune'] as const) {

@@ -1,0 +1,73 @@
+// `prunerl bench train --peer pytorch` (issue 12's targets are ratios to it): the flag, the one-line errors when
+// python3 or torch is missing, and, where python3-torch is installed, that PyTorch times the same update as ours.
+import { execFileSync } from 'node:child_process';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerBenchCommand } from '../../src/cli/commands/bench.js';
+import { PytorchPeer, updateDifference } from '../../src/bench/pytorch_peer.js';
+
+async function benchCli(...args: string[]): Promise<string[]> {
+  const printed: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((line: string) => { printed.push(line); });
+  try {
+    const program = new Command().exitOverride();
+    registerBenchCommand(program);
+    await program.parseAsync(['node', 'prunerl', 'bench', 'train', '--seconds', '1', ...args]);
+  } finally {
+    log.mockRestore();
+  }
+  return printed;
+}
+
+function torchImports(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const hasTorch = torchImports();
+
+describe('bench train --peer', () => {
+  it('refuses a bad --peer value and agents the peer does not implement, naming the flags', async () => {
+    await expect(benchCli('--peer', 'tensorflow')).rejects.toThrow("Expected one of none, pytorch for --peer but received 'tensorflow'");
+    await expect(benchCli('--peer', 'pytorch', '--agent', 'iqn')).rejects.toThrow("Expected --agent dqn with --peer pytorch but received 'iqn'");
+    await expect(benchCli('--peer', 'pytorch', '--net', 'impala', '--sparsity', '0')).rejects.toThrow(/Expected --net mlp, minatar or nature with --peer pytorch/);
+  });
+
+  it('says in one line what to install when python3 is missing or cannot import torch', async () => {
+    const noPython = PytorchPeer.start(['python3-that-does-not-exist']);
+    await expect(noPython).rejects.toThrow(/^Expected python3 on the PATH for --peer pytorch but it was not found; .*apt-get install python3-torch/);
+    // python3 -S leaves out site-packages and dist-packages, where torch lives: python3 without torch.
+    const noTorch = PytorchPeer.start(['python3', '-S']);
+    await expect(noTorch).rejects.toThrow(/^Expected python3 with PyTorch for --peer pytorch but python3 could not import torch .*apt-get install python3-torch/);
+  });
+
+  it('without --peer times ours alone', async () => {
+    const r = JSON.parse((await benchCli('--net', 'mlp', '--sparsity', '0', '--learner', 'native', '--json'))[0]!);
+    expect(r.peer).toBeUndefined();
+    expect(r.speedupOverPeer).toBeUndefined();
+  });
+
+  it('updateDifference: relative to the largest change of ours, 0 when both sides moved alike', () => {
+    const before = [Float32Array.of(1, 2)], ours = [Float32Array.of(1.5, 2)];
+    expect(updateDifference(before, ours, [Float32Array.of(1.5, 2)])).toBe(0);
+    expect(updateDifference(before, ours, [Float32Array.of(1.25, 2.1)])).toBeCloseTo(0.5, 6);
+  });
+
+  // The MinAtar DQN at ×1, dense and 95% pruned (ERK, CSR/masked layers): the same update on both sides.
+  for (const sparsity of ['0', '0.95']) {
+    it.skipIf(!hasTorch)(`times PyTorch beside ours on the MinAtar ×1 update at sparsity ${sparsity}, the same computation (needs python3-torch)`, async () => {
+      const r = JSON.parse((await benchCli('--net', 'minatar', '--sparsity', sparsity, '--learner', 'native', '--peer', 'pytorch', '--json'))[0]!);
+      expect(r.peer.name).toBe('pytorch');
+      expect(r.peer.updatesPerSecond).toBeGreaterThan(0);
+      expect(r.peer.updates).toBeGreaterThan(0);
+      expect(r.peer.threads).toBe(r.threads);
+      expect(r.peer.torch).toMatch(/^\d+\.\d+/);
+      expect(r.speedupOverPeer).toBeCloseTo(r.updatesPerSecond / r.peer.updatesPerSecond, 10);
+      expect(r.peer.check).toBeGreaterThanOrEqual(0);
+      expect(r.peer.check).toBeLessThan(1e-2);
+    }, 120_000);
+  }
+});
