@@ -1,10 +1,11 @@
 // The crash test every run kind shares: run `prunerl train` to the end once, then run it again, SIGKILL it at a
 // random moment after its first checkpoint (up to three times, resuming each time), and resume it to the end.
-// The caller compares the two results; this file only drives the processes.
+// `expectKilledRunMatches` is the whole test (both runs and the comparison); `killAndResume` only drives the processes.
 import { expect } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readArchive } from '../../src/train/archive.js';
 
 const cli = join(process.cwd(), 'bin', 'prunerl.js');
 
@@ -54,4 +55,30 @@ export function metricsWithoutClock(dir: string): unknown[] {
     const { updatesPerSecond: _u, envStepsPerSecond: _e, ...rest } = JSON.parse(line) as Record<string, unknown>;
     return rest;
   });
+}
+
+export interface KilledRunCase {
+  /** The train config (written to a file and passed with --config). */
+  config: object;
+  /** Two empty run folders: one for the uninterrupted run, one for the killed and resumed run. */
+  whole: string;
+  cut: string;
+  /** What must be equal at the end besides the metrics: the weights of the run's networks, read from its folder. */
+  stateOf(dir: string): unknown;
+}
+
+/** Trains `config` to the end once, then kills and resumes a second run of it: both must end the same. */
+export async function expectKilledRunMatches({ config, whole, cut, stateOf }: KilledRunCase): Promise<void> {
+  const configFile = join(whole, 'input.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const args = (out: string) => ['train', '--quiet', '--config', configFile, '--out', out];
+  runCliToEnd(args(whole));
+  await killAndResume({
+    args: args(cut), checkpoint: join(cut, 'checkpoint.prl'), finished: join(cut, 'summary.json'),
+    afterEachStop: () => { expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow(); },
+  });
+  expect(metricsWithoutClock(cut)).toEqual(metricsWithoutClock(whole));
+  expect(stateOf(cut)).toEqual(stateOf(whole));
+  // At most the temp files of the two atomic writes a kill can interrupt.
+  expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
 }

@@ -1,7 +1,7 @@
 // `prunerl train --agent iqn|miqn|sac`: refusals, exact resume after SIGKILL (DQN's test, per agent), and the
 // saved policy matching the agent it came from.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type TrainConfigInput } from '../../src/train/train_config.js';
@@ -12,7 +12,7 @@ import { readArchive } from '../../src/train/archive.js';
 import { IqnAgent } from '../../src/agents/iqn/iqn_agent.js';
 import { foldMidpointPolicy } from '../../src/agents/iqn/midpoint_policy.js';
 import { architecture } from '../../src/nn/architectures.js';
-import { killAndResume, metricsWithoutClock, runCliToEnd } from '../helpers/kill_and_resume.js';
+import { expectKilledRunMatches } from '../helpers/kill_and_resume.js';
 
 function tempRun(): string {
   return mkdtempSync(join(tmpdir(), 'prunerl-online-'));
@@ -76,20 +76,8 @@ describe('IQN policy', () => {
 });
 
 /** DQN's SIGKILL test (test/train/trainer.test.ts) for another agent: kill the CLI while it checkpoints, resume. */
-async function killAndResumeMatches(config: TrainConfigInput): Promise<void> {
-  const whole = tempRun(), cut = tempRun();
-  const configFile = join(whole, 'input.json');
-  writeFileSync(configFile, JSON.stringify(config));
-  const args = (out: string) => ['train', '--quiet', '--config', configFile, '--out', out];
-  runCliToEnd(args(whole));
-  await killAndResume({
-    args: args(cut), checkpoint: join(cut, 'checkpoint.prl'), finished: join(cut, 'summary.json'),
-    afterEachStop: () => { expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow(); },
-  });
-  expect(metricsWithoutClock(cut)).toEqual(metricsWithoutClock(whole));
-  expect(networksOf(cut)).toEqual(networksOf(whole));
-  expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
-}
+const killAndResumeMatches = (config: TrainConfigInput) =>
+  expectKilledRunMatches({ config, whole: tempRun(), cut: tempRun(), stateOf: networksOf });
 
 const sacSmall: TrainConfigInput = {
   agent: 'sac', env: 'Pendulum-v1', frames: 2400, learningStarts: 400, evalEvery: 800, evalEpisodes: 2, checkpointEvery: 40,

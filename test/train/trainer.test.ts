@@ -1,14 +1,13 @@
 // The trainer end to end on CartPole: determinism, exact resume (in process and after SIGKILL), refusals.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type TrainConfigInput } from '../../src/train/train_config.js';
 import { train } from '../../src/train/trainer.js';
 import { loadPolicy } from '../../src/train/policy_file.js';
-import { readArchive } from '../../src/train/archive.js';
 import { readCheckpointHeader } from '../../src/train/checkpoint.js';
-import { killAndResume, metricsWithoutClock, runCliToEnd } from '../helpers/kill_and_resume.js';
+import { expectKilledRunMatches, metricsWithoutClock } from '../helpers/kill_and_resume.js';
 
 const small: TrainConfigInput = {
   env: 'CartPole-v1', frames: 3000, learningStarts: 500, evalEvery: 1000, evalEpisodes: 2, checkpointEvery: 400,
@@ -91,18 +90,7 @@ describe('trainer', () => {
 
   it('a run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async () => {
     const config = { ...small, frames: 6000, checkpointEvery: 50, replayCapacity: 200_000 };
-    const whole = tempRun(), cut = tempRun();
-    const configFile = join(whole, 'input.json');
-    writeFileSync(configFile, JSON.stringify(config));
-    const args = (out: string) => ['train', '--quiet', '--config', configFile, '--out', out];
-    runCliToEnd(args(whole));
-    await killAndResume({
-      args: args(cut), checkpoint: join(cut, 'checkpoint.prl'), finished: join(cut, 'summary.json'),
-      afterEachStop: () => { expect(() => readArchive(join(cut, 'checkpoint.prl'))).not.toThrow(); },
-    });
-    expect(metricsWithoutClock(cut)).toEqual(metricsWithoutClock(whole));
-    expect(weightsOf(cut)).toEqual(weightsOf(whole));
-    expect(readdirSync(cut).filter((f) => f.endsWith('.tmp')).length).toBeLessThanOrEqual(2);
+    await expectKilledRunMatches({ config, whole: tempRun(), cut: tempRun(), stateOf: weightsOf });
   });
 });
 
