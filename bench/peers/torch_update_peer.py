@@ -16,6 +16,7 @@ layer after a flatten has its input columns reordered from (h, w, c) to (c, h, w
 function on the same numbers.
 """
 import json
+import os
 import sys
 import time
 
@@ -223,6 +224,23 @@ class Peer:
         return {'updates': len(micros), 'seconds': now - start, 'micros': micros}
 
 
+def blas_library():
+    """The BLAS behind torch's dense products, from the libraries mapped into this process (Linux): Debian's
+    python3-torch uses whatever libblas.so.3 is installed, and the reference BLAS is many times slower than OpenBLAS."""
+    torch.mm(torch.ones(8, 8), torch.ones(8, 8))  # loads it
+    try:
+        with open('/proc/self/maps') as f:
+            libs = sorted({line.split()[-1] for line in f if '.so' in line})
+    except OSError:
+        return 'unknown'
+    for key in ('mkl', 'openblas', 'blis'):
+        found = [lib for lib in libs if key in lib.rsplit('/', 1)[-1].lower()]
+        if found:
+            return found[0]
+    reference = [lib for lib in libs if lib.rsplit('/', 1)[-1].startswith('libblas.so')]
+    return f'reference BLAS ({reference[0]})' if reference else 'linked into torch'
+
+
 def main():
     print(json.dumps({'ok': True, 'torch': torch.__version__}), flush=True)
     peer = None
@@ -234,7 +252,9 @@ def main():
             if msg['cmd'] == 'build':
                 peer = Peer(msg, msg['params'])
                 reply = {'torch': torch.__version__, 'threads': torch.get_num_threads(),
-                         'interopThreads': torch.get_num_interop_threads()}
+                         'interopThreads': torch.get_num_interop_threads(), 'blas': blas_library(),
+                         # libgomp spins while it waits by default; on a loaded machine that costs it dearly.
+                         'ompWaitPolicy': os.environ.get('OMP_WAIT_POLICY', 'default')}
             elif peer is None:
                 raise ValueError(f"Expected 'build' before '{msg['cmd']}'")
             elif msg['cmd'] == 'check':

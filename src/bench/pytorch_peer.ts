@@ -66,7 +66,15 @@ export interface PeerBuild {
 }
 
 /** What the peer reports after build. */
-export interface PeerInfo { torch: string; threads: number; interopThreads: number }
+export interface PeerInfo {
+  torch: string;
+  threads: number;
+  interopThreads: number;
+  /** The BLAS library torch's dense products ran on ('reference BLAS (…)' when unoptimized). */
+  blas: string;
+  /** OMP_WAIT_POLICY as the peer ran ('default': libgomp spins before it sleeps, costly when other work takes the cores). */
+  ompWaitPolicy: string;
+}
 
 export class PytorchPeer {
   readonly #child: ChildProcessWithoutNullStreams;
@@ -100,11 +108,32 @@ export class PytorchPeer {
       (this.#stderr ? `: ${this.#stderr.trim().split('\n').pop()}` : '')));
   }
 
-  /** Starts python3 (or `command`: the interpreter and its flags) on the script; rejects with one line when python3 or torch is missing. */
-  static async start(command: readonly string[] = ['python3']): Promise<PytorchPeer> {
+  /**
+   * Starts the script, for `threads` threads, under `command` (an interpreter and its flags) or else the first python3 that imports torch:
+   * $PRUNERL_PYTHON, `python3` on the PATH, then /usr/bin/python3 (Debian's python3-torch is installed for the
+   * system interpreter, which a pyenv or venv python3 earlier on the PATH does not see). Rejects with one line
+   * when python3 or torch is missing.
+   */
+  static async start(threads: number, command?: readonly string[]): Promise<PytorchPeer> {
+    const candidates = command ? [command] : [...new Set([process.env.PRUNERL_PYTHON || 'python3', '/usr/bin/python3'])].map((p) => [p]);
+    let firstError: Error | null = null;
+    for (const candidate of candidates) {
+      if (!command && candidate[0]!.startsWith('/') && !existsSync(candidate[0]!)) continue;
+      try {
+        return await PytorchPeer.#startOne(candidate, threads);
+      } catch (e) {
+        firstError ??= e as Error;
+      }
+    }
+    throw firstError!;
+  }
+
+  static async #startOne(command: readonly string[], threads: number): Promise<PytorchPeer> {
     const script = peerScriptPath();
     if (!existsSync(script)) throw new Error(`Expected the PyTorch peer script for --peer pytorch at ${script} but it is missing (reinstall prunerl)`);
-    const child = spawn(command[0]!, [...command.slice(1), '-u', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // OpenBLAS's pthread build sizes its own pool from the cores; build sets torch's threads, this the BLAS's.
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+    const child = spawn(command[0]!, [...command.slice(1), '-u', script], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const peer = new PytorchPeer(child, mkdtempSync(join(tmpdir(), 'prunerl-peer-')));
     const hello = await peer.#next();
     if (!hello.ok) {
@@ -140,7 +169,7 @@ export class PytorchPeer {
     const path = join(this.#dir, 'params.bin');
     const params = { path, tensors: writeArrays(path, arrays) };
     const r = await this.#request({ cmd: 'build', ...spec, params });
-    return { torch: String(r.torch), threads: Number(r.threads), interopThreads: Number(r.interopThreads) };
+    return { torch: String(r.torch), threads: Number(r.threads), interopThreads: Number(r.interopThreads), blas: String(r.blas), ompWaitPolicy: String(r.ompWaitPolicy) };
   }
 
   /** One update on `batch`; returns the online weights after it, in our layouts (per weight layer: w then b). */

@@ -122,7 +122,7 @@ export async function benchTrainUpdate(options: TrainBenchOptions): Promise<Trai
     peer = peerSide?.peer ?? null;
     const sides = reference ? [main, reference] : [main];
     for (const side of sides) for (let i = 0; i < 20; i++) side.update();
-    await peer?.warmUp(20);
+    await peer?.warmUp(5); // PyTorch's first updates allocate; a few are enough, and they take seconds on a loaded machine
     // Alternating slices of at most 0.5 s, so that a change of machine load falls on every side alike.
     const slice = reference || peer ? Math.min(0.5, options.seconds) : options.seconds;
     const peerMicros: number[] = [];
@@ -173,7 +173,7 @@ function checkPeerCanRun(config: TrainConfig): void {
 async function startPeer(config: TrainConfig, main: ReturnType<typeof prepare>, space: BoxSpace, actions: number, seed: number, warn: (m: string) => void) {
   const network = (name: string): Network => main.agent.networks.find((n) => n.name === name)!.network;
   const online = network('online'), target = network('target');
-  const peer = await PytorchPeer.start();
+  const peer = await PytorchPeer.start(native.threadCount());
   try {
     const info = await peer.build({
       layers: online.config.layers, inputShape: space.shape, actions, batchSize: config.batchSize,
@@ -187,6 +187,7 @@ async function startPeer(config: TrainConfig, main: ReturnType<typeof prepare>, 
     const ours = parameters();
     const theirs = await peer.checkUpdate(batch, online.inputSize, online.params().length);
     const check = updateDifference(before, ours, theirs);
+    if (info.blas.startsWith('reference')) warn(`prunerl: PyTorch's dense products run on the ${info.blas}, many times slower than an optimized one; install one for a fair peer (Debian: apt-get install libopenblas0)`);
     if (!(check <= 1e-2)) warn(`prunerl: the PyTorch peer's update differs from ours (check ${check.toExponential(1)} > 1e-2): the two sides do not compute the same update`);
     return { peer, info, check };
   } catch (e) {

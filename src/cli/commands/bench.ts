@@ -72,7 +72,7 @@ export function registerBenchCommand(program: Command): void {
         `${result.updatesPerSecond.toFixed(0)} updates/s, median ${result.medianUpdateMicroseconds.toFixed(0)} µs (${result.learner} learner` +
         (result.reference ? `; the TypeScript reference update beside it: ${result.reference.updatesPerSecond.toFixed(0)} updates/s, ` +
           `median ${result.reference.medianUpdateMicroseconds.toFixed(0)} µs, ×${result.speedupOverReference!.toFixed(2)}` : '') + '); ' +
-        (result.peer ? `PyTorch ${result.peer.torch} eager beside it (${result.peer.threads} threads): ${result.peer.updatesPerSecond.toFixed(1)} updates/s, ` +
+        (result.peer ? `PyTorch ${result.peer.torch} eager beside it (${result.peer.threads} threads, ${result.peer.blas.split('/').pop()}): ${result.peer.updatesPerSecond.toFixed(1)} updates/s, ` +
           `median ${result.peer.medianUpdateMicroseconds.toFixed(0)} µs, ours ×${result.speedupOverPeer!.toFixed(1)}, check ${result.peer.check.toExponential(1)}; ` : '') +
         `${result.keptWeights} of ${result.totalWeights} weights kept (${result.representations.join('/')}); load average ${result.loadAverage.before.toFixed(2)}`);
     });
