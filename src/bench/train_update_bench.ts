@@ -15,6 +15,7 @@ import type { BoxSpace } from '../envs/env.js';
 import type { ArchitectureName } from '../nn/architectures.js';
 import { resolveConfig, type TrainConfig } from '../train/train_config.js';
 import { buildAgentParts } from '../train/run_setup.js';
+import type { PresetName } from '../train/presets.js';
 import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
 import { PytorchPeer, updateDifference, type PeerInfo } from './pytorch_peer.js';
 import type { Network } from '../nn/network.js';
@@ -36,6 +37,8 @@ export interface TrainBenchOptions {
   learner?: 'native' | 'reference';
   /** Also time the reference update, alternating with the learner above (as much time again). */
   compareReference?: boolean;
+  /** A named preset under the flags above, as `prunerl train --preset` (e.g. minatar-dqn: centered RMSProp, batch 32). */
+  preset?: PresetName;
   /** Also time the same update in PyTorch eager on the CPU ('pytorch'), in the same turns; default 'none'. */
   peer?: TrainBenchPeer;
 }
@@ -101,7 +104,7 @@ export async function benchTrainUpdate(options: TrainBenchOptions): Promise<Trai
   const seed = options.seed ?? 0;
   const learner = options.learner ?? 'native';
   const configOf = (which: 'native' | 'reference') => resolveConfig({
-    env: observation === 'cartpole' ? 'CartPole-v1' : 'minatar/breakout',
+    env: observation === 'cartpole' ? 'CartPole-v1' : 'minatar/breakout', preset: options.preset,
     agent: options.agent, net: options.net, width: options.width, sparsity: options.sparsity, device: options.device, seed,
     learner: which,
   });

@@ -38,6 +38,8 @@ describe('bench train --peer', () => {
     await expect(benchCli('--peer', 'tensorflow')).rejects.toThrow("Expected one of none, pytorch for --peer but received 'tensorflow'");
     await expect(benchCli('--peer', 'pytorch', '--agent', 'iqn')).rejects.toThrow("Expected --agent dqn with --peer pytorch but received 'iqn'");
     await expect(benchCli('--peer', 'pytorch', '--net', 'impala', '--sparsity', '0')).rejects.toThrow(/Expected --net mlp, minatar or nature with --peer pytorch/);
+    await expect(benchCli('--preset', 'atari')).rejects.toThrow(/^Expected one of cartpole-dqn, minatar-dqn, .* for --preset but received 'atari'$/);
+    await expect(benchCli('--preset', 'dopamine-iqn')).rejects.toThrow("Expected --agent dqn or rainbow with --preset (the other agents' benches take no preset) but received 'iqn'");
   });
 
   it('says in one line what to install when python3 is missing or cannot import torch', async () => {
@@ -75,4 +77,12 @@ describe('bench train --peer', () => {
       expect(r.peer.check).toBeLessThan(1e-2);
     }, 60_000);
   }
+
+  // minatar-dqn: centered RMSProp (ε 0.01 after the square root), batch 32, no double DQN, on both sides.
+  it.skipIf(!hasTorch)('times the minatar-dqn preset\'s update on both sides alike (needs python3-torch)', async () => {
+    const r = JSON.parse((await benchCli('--preset', 'minatar-dqn', '--sparsity', '0', '--learner', 'native', '--peer', 'pytorch', '--json'))[0]!);
+    expect(r.batchSize).toBe(32);
+    expect(r.peer.updatesPerSecond).toBeGreaterThan(0);
+    expect(r.peer.check).toBeLessThan(1e-2);
+  }, 60_000);
 });

@@ -8,9 +8,10 @@ import type { Command } from 'commander';
 import { architectureNames, type ArchitectureName } from '../../nn/architectures.js';
 import { benchTrainUpdate, trainBenchPeers } from '../../bench/train_update_bench.js';
 import { integerFlag } from './cli_numbers.js';
+import { presetFor, presetNames, type PresetName } from '../../train/presets.js';
 import { benchAgentFromFlags } from './bench_agent.js';
 
-interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; learner: string; peer: string; json?: boolean }
+interface BenchTrainFlags { net: string; width: string; sparsity: string; agent: string; device: string; seconds: string; learner: string; peer: string; preset?: string; json?: boolean }
 
 function oneOf<T extends string>(value: string, flag: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new RangeError(`Expected one of ${allowed.join(', ')} for ${flag} but received '${value}'`);
@@ -45,15 +46,25 @@ export function registerBenchCommand(program: Command): void {
     .option('--device <name>', 'cpu or cuda (CUDA training falls back to the CPU today, saying why)', 'cpu')
     .option('--seconds <n>', 'seconds of timed updates, an integer in [1, 600]', '3')
     .option('--learner <name>', 'native (the fused update train runs), reference (the TypeScript one) or both, timed in turns', 'both')
+    .option('--preset <name>', `a preset under the flags, as train's; its agent and net unless --agent/--net are given (${presetNames.join(', ')})`)
     .option('--peer <name>', 'none, or pytorch: the same update in PyTorch eager on the CPU (python3-torch), timed in turns with ours', 'none')
     .option('--json', 'print one JSON object instead of a sentence')
     .action(async (flags: BenchTrainFlags, command: Command) => {
       const peer = oneOf(flags.peer, '--peer', trainBenchPeers);
+      const preset = flags.preset === undefined ? undefined : oneOf<PresetName>(flags.preset, '--preset', presetNames);
+      if (preset) {
+        // The preset's agent and network stand in for --agent's and --net's defaults, as `prunerl train` takes them.
+        const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+        const values = presetFor(preset);
+        if (!given('agent') && values.agent) flags.agent = values.agent;
+        if (!given('net') && values.net) flags.net = values.net;
+        if (flags.agent !== 'dqn' && flags.agent !== 'rainbow') throw new RangeError(`Expected --agent dqn or rainbow with --preset (the other agents' benches take no preset) but received '${flags.agent}'`);
+      }
       if (peer !== 'none' && flags.agent !== 'dqn') throw new RangeError(`Expected --agent dqn with --peer ${peer} but received '${flags.agent}'`);
       if (await benchAgentFromFlags(flags, command)) return; // iqn, miqn and sac: bench_agent.ts
       const learner = oneOf(flags.learner, '--learner', ['native', 'reference', 'both'] as const);
       const result = await benchTrainUpdate({
-        peer,
+        peer, preset,
         learner: learner === 'reference' ? 'reference' : 'native',
         compareReference: learner === 'both',
         net: oneOf<ArchitectureName>(flags.net, '--net', architectureNames),
