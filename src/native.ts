@@ -62,6 +62,8 @@ export type LayerSpec =
   | { type: 'maxpool2d'; kernel: number; stride?: number; padding?: number }
   | { type: 'residual'; body: LayerSpec[] };
 
+/** The device tables a Network or Learner can run on (ops/device_ops.h); CUDA ones only where built. */
+export type ModelDevice = 'cpu' | 'cpu-reference' | 'cuda' | 'cuda-emulated';
 export type Representation = 'dense' | 'masked' | 'csr';
 export type RepresentationPolicy = 'auto' | Representation;
 export type OptimizerSpec =
@@ -168,7 +170,9 @@ export type NativeCudaKernels = Pick<NativeAddon, DeviceOpName> & {
 
 export interface NativeAddon {
   Tensor: new (dtype: DType, shape: number[]) => NativeTensor;
-  Network: new (spec: LayerSpec[], inputShape: number[], seed: number) => NativeNetwork;
+  /** A Network whose every op runs through `device`'s table (default 'cpu'; 'cpu-reference': the plain reference
+   *  kernels). RangeError for a device this addon lacks, or one without a kernel a Network needs (naming the op). */
+  Network: new (spec: LayerSpec[], inputShape: number[], seed: number, device?: ModelDevice) => NativeNetwork;
   Learner: new (online: NativeNetwork, target: NativeNetwork,
                 options: { head: LearnerHead; double: boolean; loss: 'huber' | 'mse' }) => NativeLearner;
 

@@ -5,6 +5,7 @@
 #include "cpu/gemm_kernels.h"
 #include "ops/elementwise.h"
 #include "ops/losses.h"
+#include "ops/rows.h"
 
 namespace prunerl {
 namespace {
@@ -29,21 +30,62 @@ float kthSmallestAbsAllReference(const float* values, int64_t n, int64_t k) {
   return kthSmallestAbsReference(values, nullptr, n, k);
 }
 
+// The entries both tables share: the ops with one CPU implementation (no separate reference).
+DeviceOps sharedEntries(const char* device) {
+  DeviceOps o{};
+  o.device = device;
+  o.linearForward = maskedLinearForward;
+  o.im2col = im2col;
+  o.col2im = col2im;
+  o.maxPool2dForward = maxPool2dForward;
+  o.maxPool2dBackward = maxPool2dBackward;
+  o.reluForward = reluForward;
+  o.reluBackward = reluBackward;
+  o.biasAdd = biasAdd;
+  o.biasGrad = biasGrad;
+  o.addInPlace = addInPlace;
+  o.huberLoss = huberLoss;
+  o.mseLoss = mseLoss;
+  o.softmaxCrossEntropyWeighted = softmaxCrossEntropyWeighted;
+  o.argmaxRows = argmaxRows;
+  o.maxRows = maxRows;
+  o.gatherRows = gatherRows;
+  return o;
+}
+
 }  // namespace
 
 const DeviceOps& cpuOps() {
-  static const DeviceOps ops{"cpu",        gemm,          maskedLinearForward, spmm,          spmmInputGrad,
-                             sddmm,        huberLoss,     adamStep,            rmspropStep,   reluForward,
-                             reluBackward, magnitudePrune, kthSmallestAbsAll};
+  static const DeviceOps ops = [] {
+    DeviceOps o = sharedEntries("cpu");
+    o.gemm = gemm;
+    o.spmm = spmm;
+    o.spmmInputGrad = spmmInputGrad;
+    o.sddmm = sddmm;
+    o.spmmBackward = spmmBackward;
+    o.adamStep = adamStep;
+    o.rmspropStep = rmspropStep;
+    o.magnitudePrune = magnitudePrune;
+    o.kthSmallestAbs = kthSmallestAbsAll;
+    return o;
+  }();
   return ops;
 }
 
 const DeviceOps& cpuReferenceOps() {
-  static const DeviceOps ops{"cpu-reference",       gemmReference,       maskedLinearForward,
-                             spmmReference,         spmmInputGradReference, sddmmReference,
-                             huberLoss,             adamStepReference,   rmspropStepReference,
-                             reluForward,           reluBackward,        magnitudePruneReference,
-                             kthSmallestAbsAllReference};
+  static const DeviceOps ops = [] {
+    DeviceOps o = sharedEntries("cpu-reference");
+    o.gemm = gemmReference;
+    o.spmm = spmmReference;
+    o.spmmInputGrad = spmmInputGradReference;
+    o.sddmm = sddmmReference;
+    o.spmmBackward = spmmBackwardReference;
+    o.adamStep = adamStepReference;
+    o.rmspropStep = rmspropStepReference;
+    o.magnitudePrune = magnitudePruneReference;
+    o.kthSmallestAbs = kthSmallestAbsAllReference;
+    return o;
+  }();
   return ops;
 }
 

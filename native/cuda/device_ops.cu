@@ -11,9 +11,25 @@ const DeviceOps& deviceOps() {
 #else
   static const char* const kName = "cuda";
 #endif
-  static const DeviceOps ops{kName,        gemm,          linearForward,  spmm,        spmmInputGrad,
-                             sddmm,        huberLoss,     adamStep,       rmspropStep, reluForward,
-                             reluBackward, magnitudePrune, kthSmallestAbs};
+  // Entries left null have no CUDA kernel yet (spmmBackward, the conv lowering, pooling, bias, residual add, MSE,
+  // cross-entropy, row reductions): the bindings refuse them on this device by name (ops/device_ops.h missingModelOp).
+  static const DeviceOps ops = [] {
+    DeviceOps o{};
+    o.device = kName;
+    o.gemm = gemm;
+    o.linearForward = linearForward;
+    o.spmm = spmm;
+    o.spmmInputGrad = spmmInputGrad;
+    o.sddmm = sddmm;
+    o.huberLoss = huberLoss;
+    o.adamStep = adamStep;
+    o.rmspropStep = rmspropStep;
+    o.reluForward = reluForward;
+    o.reluBackward = reluBackward;
+    o.magnitudePrune = magnitudePrune;
+    o.kthSmallestAbs = kthSmallestAbs;
+    return o;
+  }();
   return ops;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ops/device_ops.h"
+
 namespace prunerl {
 
 struct ActShape {
@@ -20,6 +22,8 @@ class WeightLayer;
 
 class Layer {
  public:
+  // Every op a layer runs goes through `ops`, its Network's device table (static; it outlives the layer).
+  explicit Layer(const DeviceOps& ops) : ops_(ops) {}
   virtual ~Layer() = default;
   const ActShape& inputShape() const { return in_; }
   const ActShape& outputShape() const { return out_; }
@@ -39,6 +43,7 @@ class Layer {
   virtual void collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const {}
 
  protected:
+  const DeviceOps& ops_;
   ActShape in_, out_;
 };
 

@@ -4,12 +4,11 @@
 #include <cstring>
 
 #include "base/errors.h"
-#include "ops/gemm.h"
 
 namespace prunerl {
 
-LayerWeights::LayerWeights(int64_t rows, int64_t cols)
-    : rows_(rows), cols_(cols), dense_(static_cast<size_t>(rows * cols), 0.0f), grad_(dense_.size(), 0.0f) {}
+LayerWeights::LayerWeights(const DeviceOps& ops, int64_t rows, int64_t cols)
+    : ops_(&ops), rows_(rows), cols_(cols), dense_(static_cast<size_t>(rows * cols), 0.0f), grad_(dense_.size(), 0.0f) {}
 
 int64_t LayerWeights::kept() const {
   switch (representation_) {
@@ -163,42 +162,42 @@ void LayerWeights::afterStep() {
 
 void LayerWeights::forward(const float* X, int64_t batch, float* Y) const {
   if (representation_ == Representation::Csr) {
-    spmm(csr_, X, batch, Y);
+    ops_->spmm(csr_, X, batch, Y);
     return;
   }
   GemmArgs g;
   g.transB = true;
   g.M = batch, g.N = rows_, g.K = cols_;
   g.A = X, g.lda = cols_, g.B = dense_.data(), g.ldb = cols_, g.C = Y, g.ldc = rows_;
-  gemm(g);
+  ops_->gemm(g);
 }
 
 void LayerWeights::inputGrad(const float* dY, int64_t batch, float* dX) const {
   if (representation_ == Representation::Csr) {
-    spmmInputGrad(csr_, dY, batch, dX);
+    ops_->spmmInputGrad(csr_, dY, batch, dX);
     return;
   }
   GemmArgs g;
   g.M = batch, g.N = cols_, g.K = rows_;
   g.A = dY, g.lda = rows_, g.B = dense_.data(), g.ldb = cols_, g.C = dX, g.ldc = cols_;
-  gemm(g);
+  ops_->gemm(g);
 }
 
 void LayerWeights::weightGrad(const float* dY, const float* X, int64_t batch) {
   if (representation_ == Representation::Csr) {
-    sddmm(csr_, dY, X, batch, grad_.data());
+    ops_->sddmm(csr_, dY, X, batch, grad_.data());
     return;
   }
   GemmArgs g;
   g.transA = true;
   g.M = rows_, g.N = cols_, g.K = batch;
   g.A = dY, g.lda = rows_, g.B = X, g.ldb = cols_, g.C = grad_.data(), g.ldc = cols_;
-  gemm(g);
+  ops_->gemm(g);
 }
 
 void LayerWeights::backward(const float* dY, const float* X, int64_t batch, float* dX) {
   if (representation_ == Representation::Csr && dX) {
-    spmmBackward(csr_, dY, X, batch, dX, grad_.data());
+    ops_->spmmBackward(csr_, dY, X, batch, dX, grad_.data());
     return;
   }
   weightGrad(dY, X, batch);

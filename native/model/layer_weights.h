@@ -8,6 +8,7 @@
 
 #include "model/representation.h"
 #include "ops/csr.h"
+#include "ops/device_ops.h"
 
 namespace prunerl {
 
@@ -16,7 +17,8 @@ class LayerWeights {
   // Optimizer moments per parameter: Adam m, v; RMSProp square avg, grad avg (centered), momentum buffer.
   static constexpr int kStateSlots = 3;
 
-  LayerWeights(int64_t rows, int64_t cols);
+  // The products run through `ops`, the Network's device table (static; it outlives these weights).
+  LayerWeights(const DeviceOps& ops, int64_t rows, int64_t cols);
 
   int64_t rows() const { return rows_; }
   int64_t cols() const { return cols_; }
@@ -61,6 +63,7 @@ class LayerWeights {
   std::vector<float> expandToDense(const std::vector<float>& packed) const;   // CSR order -> dense
   std::vector<float> packFromDense(const std::vector<float>& dense) const;     // dense -> current layout
 
+  const DeviceOps* ops_;
   int64_t rows_, cols_;
   Representation representation_ = Representation::Dense;
   RepresentationPolicy policy_ = RepresentationPolicy::Auto;

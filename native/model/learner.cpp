@@ -5,8 +5,6 @@
 #include <string>
 
 #include "base/errors.h"
-#include "ops/losses.h"
-#include "ops/rows.h"
 
 namespace prunerl {
 namespace {
@@ -15,7 +13,7 @@ void resizeTo(std::vector<float>& v, int64_t n) { v.resize(static_cast<size_t>(n
 
 }  // namespace
 
-Learner::Learner(const LearnerOptions& options) : options_(options) {
+Learner::Learner(const LearnerOptions& options, const DeviceOps& ops) : options_(options), ops_(ops) {
   const QHeadSpec& h = options.head;
   if (h.actions < 1) throw RangeError("Expected an integer ≥ 1 for head.actions but received " + std::to_string(h.actions));
   if (h.kind == QHeadSpec::Kind::C51) {
@@ -35,6 +33,9 @@ void Learner::checkNetworks(const Network& online, const Network& target) const 
   if (!(online.inputShape() == target.inputShape()))
     throw RangeError("Expected online and target networks with the same input shape but received " +
                      online.inputShape().str() + " and " + target.inputShape().str());
+  if (&online.ops() != &ops_ || &target.ops() != &ops_)
+    throw RangeError(std::string("Expected online and target networks on the learner's device (") + ops_.device +
+                     ") but received networks on " + online.ops().device + " and " + target.ops().device);
   if (!online.hasOptimizer()) throw RangeError("Expected setOptimizer() on the online network before an update");
 }
 
@@ -74,10 +75,10 @@ double Learner::dqnUpdate(Network& online, Network& target, const LearnerBatch& 
   qValuesFromOutputs(head, target.forward(batch.nextObs, B), B, qNext_.data());
   if (options_.doubleQ) {
     qValuesFromOutputs(head, online.forward(batch.nextObs, B), B, qOnlineNext_.data());
-    argmaxRows(qOnlineNext_.data(), B, A, greedy_.data());
-    gatherRows(qNext_.data(), greedy_.data(), B, A, nextValue_.data());
+    ops_.argmaxRows(qOnlineNext_.data(), B, A, greedy_.data());
+    ops_.gatherRows(qNext_.data(), greedy_.data(), B, A, nextValue_.data());
   } else {
-    maxRows(qNext_.data(), B, A, nextValue_.data());
+    ops_.maxRows(qNext_.data(), B, A, nextValue_.data());
   }
   for (int64_t b = 0; b < B; ++b)
     y_[b] = static_cast<float>(static_cast<double>(batch.rewards[b]) +
@@ -85,10 +86,10 @@ double Learner::dqnUpdate(Network& online, Network& target, const LearnerBatch& 
                                    static_cast<double>(nextValue_[b]));
 
   qValuesFromOutputs(head, online.forward(batch.obs, B), B, q_.data());
-  gatherRows(q_.data(), batch.actions, B, A, taken_.data());
+  ops_.gatherRows(q_.data(), batch.actions, B, A, taken_.data());
   const bool huber = options_.loss == TdLoss::Huber;
-  double loss = huber ? huberLoss(taken_.data(), y_.data(), B, 1.0f, lossGrad_.data())
-                      : mseLoss(taken_.data(), y_.data(), B, lossGrad_.data());
+  double loss = huber ? ops_.huberLoss(taken_.data(), y_.data(), B, 1.0f, lossGrad_.data())
+                      : ops_.mseLoss(taken_.data(), y_.data(), B, lossGrad_.data());
   if (batch.weights) {
     // The mean of w_b·ℓ_b (each gradient scales by w_b below), summed in the reference's order.
     loss = 0.0;
@@ -126,10 +127,10 @@ double Learner::c51Update(Network& online, Network& target, const LearnerBatch& 
     c51Probabilities(c51Logits(head, online.forward(batch.nextObs, B), B, logits_.data()), B * A, N,
                      pOnlineNext_.data());
     c51Expectation(head, pOnlineNext_.data(), B * A, qOnlineNext_.data());
-    argmaxRows(qOnlineNext_.data(), B, A, greedy_.data());
+    ops_.argmaxRows(qOnlineNext_.data(), B, A, greedy_.data());
   } else {
     c51Expectation(head, pNext_.data(), B * A, qNext_.data());
-    argmaxRows(qNext_.data(), B, A, greedy_.data());
+    ops_.argmaxRows(qNext_.data(), B, A, greedy_.data());
   }
 
   std::fill(m_.begin(), m_.end(), 0.0f);
@@ -156,8 +157,8 @@ double Learner::c51Update(Network& online, Network& target, const LearnerBatch& 
   const float* logits = c51Logits(head, online.forward(batch.obs, B), B, logits_.data());
   for (int64_t b = 0; b < B; ++b)
     std::copy_n(logits + (b * A + batch.actions[b]) * N, N, takenLogits_.data() + b * N);
-  const double loss = softmaxCrossEntropyWeighted(takenLogits_.data(), m_.data(), batch.weights, B, N,
-                                                  dTaken_.data(), perSample);
+  const double loss = ops_.softmaxCrossEntropyWeighted(takenLogits_.data(), m_.data(), batch.weights, B, N,
+                                                       dTaken_.data(), perSample);
   std::fill(dLogits_.begin(), dLogits_.end(), 0.0f);
   for (int64_t b = 0; b < B; ++b)
     std::copy_n(dTaken_.data() + b * N, N, dLogits_.data() + (b * A + batch.actions[b]) * N);

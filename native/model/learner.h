@@ -37,7 +37,8 @@ struct LearnerBatch {
 
 class Learner {
  public:
-  explicit Learner(const LearnerOptions& options);
+  // Every op runs through `ops` (a static device table), the one its networks were built with.
+  Learner(const LearnerOptions& options, const DeviceOps& ops);
   const LearnerOptions& options() const { return options_; }
 
   // Throws RangeError (before touching either network) when the networks do not fit the head or each other.
@@ -53,6 +54,7 @@ class Learner {
   double c51Update(Network& online, Network& target, const LearnerBatch& batch, float* perSample);
 
   LearnerOptions options_;
+  const DeviceOps& ops_;
   int64_t batch_ = 0;
   // Scratch, sized by reserve(): Q-values, targets, gradients, C51 logits / probabilities / projected targets.
   std::vector<float> perSample_, qNext_, qOnlineNext_, nextValue_, q_, y_, taken_, lossGrad_, dQ_, dOut_;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "base/errors.h"
 #include "model/residual_layer.h"
@@ -10,26 +11,26 @@
 namespace prunerl {
 namespace {
 
-void build(Sequential& seq, const std::vector<LayerSpec>& spec, const std::string& path) {
+void build(const DeviceOps& ops, Sequential& seq, const std::vector<LayerSpec>& spec, const std::string& path) {
   for (size_t i = 0; i < spec.size(); ++i) {
     const LayerSpec& s = spec[i];
     const ActShape in = seq.outputShape();
     const std::string where = path + "[" + std::to_string(i) + "]";
     try {
       if (s.type == "linear") {
-        seq.add(std::make_unique<LinearLayer>(in, s.out));
+        seq.add(std::make_unique<LinearLayer>(ops, in, s.out));
       } else if (s.type == "conv2d") {
-        seq.add(std::make_unique<Conv2dLayer>(in, s.out, s.kernel, s.stride, s.padding));
+        seq.add(std::make_unique<Conv2dLayer>(ops, in, s.out, s.kernel, s.stride, s.padding));
       } else if (s.type == "relu") {
-        seq.add(std::make_unique<ReluLayer>(in));
+        seq.add(std::make_unique<ReluLayer>(ops, in));
       } else if (s.type == "flatten") {
-        seq.add(std::make_unique<FlattenLayer>(in));
+        seq.add(std::make_unique<FlattenLayer>(ops, in));
       } else if (s.type == "maxpool2d") {
-        seq.add(std::make_unique<MaxPool2dLayer>(in, s.kernel, s.stride, s.padding));
+        seq.add(std::make_unique<MaxPool2dLayer>(ops, in, s.kernel, s.stride, s.padding));
       } else if (s.type == "residual") {
         Sequential body(in);
-        build(body, s.body, where + ".body");
-        seq.add(std::make_unique<ResidualLayer>(std::move(body)));
+        build(ops, body, s.body, where + ".body");
+        seq.add(std::make_unique<ResidualLayer>(ops, std::move(body)));
       } else {
         throw RangeError("Expected one of linear, conv2d, relu, flatten, maxpool2d, residual for " + where +
                          ".type but received '" + s.type + "'");
@@ -44,8 +45,11 @@ void build(Sequential& seq, const std::vector<LayerSpec>& spec, const std::strin
 
 }  // namespace
 
-Network::Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed) : root_(input) {
-  build(root_, spec, "spec");
+Network::Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed, const DeviceOps& ops)
+    : ops_(ops), root_(input) {
+  if (const char* op = missingModelOp(ops))
+    throw std::logic_error(std::string("prunerl: a Network was built on device ") + ops.device + ", which lacks " + op);
+  build(ops_, root_, spec, "spec");
   root_.collectWeightLayers(weightLayers_);
   Rng rng(seed);
   for (WeightLayer* layer : weightLayers_) layer->initialise(rng);
@@ -78,10 +82,10 @@ void Network::step() {
   ++step_;
   for (WeightLayer* l : weightLayers_) {
     LayerWeights& w = l->weights;
-    applyOptimizer(optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.state(2), w.paramCount(), step_);
+    applyOptimizer(ops_, optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.state(2), w.paramCount(), step_);
     w.afterStep();
-    applyOptimizer(optimizer_, l->bias.data(), l->biasGrad.data(), l->biasState[0].data(), l->biasState[1].data(),
-                   l->biasState[2].data(), static_cast<int64_t>(l->bias.size()), step_);
+    applyOptimizer(ops_, optimizer_, l->bias.data(), l->biasGradient.data(), l->biasState[0].data(),
+                   l->biasState[1].data(), l->biasState[2].data(), static_cast<int64_t>(l->bias.size()), step_);
   }
 }
 
@@ -102,10 +106,10 @@ PruneResult Network::prune(const std::vector<int64_t>& layers, const std::vector
   if (scope == PruneScope::Global) {
     std::vector<PruneTarget> targets;
     for (size_t i = 0; i < layers.size(); ++i) targets.push_back({w[i].data(), m[i].data(), static_cast<int64_t>(w[i].size())});
-    total = magnitudePrune(targets, globalSparsity, PruneScope::Global);
+    total = ops_.magnitudePrune(targets, globalSparsity, PruneScope::Global);
   } else {
     for (size_t i = 0; i < layers.size(); ++i) {
-      PruneResult r = magnitudePrune({{w[i].data(), m[i].data(), static_cast<int64_t>(w[i].size())}}, sparsities[i],
+      PruneResult r = ops_.magnitudePrune({{w[i].data(), m[i].data(), static_cast<int64_t>(w[i].size())}}, sparsities[i],
                                      PruneScope::Layer);
       total.thresholds.push_back(r.thresholds.empty() ? 0.0f : r.thresholds[0]);
       total.pruned += r.pruned;

@@ -9,6 +9,7 @@
 #include "model/optimizer.h"
 #include "model/sequential.h"
 #include "model/weight_layer.h"
+#include "ops/device_ops.h"
 #include "ops/magnitude_prune.h"
 
 namespace prunerl {
@@ -21,7 +22,10 @@ struct LayerSpec {
 
 class Network {
  public:
-  Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed);
+  // Every op runs through `ops` (a static device table: cpuOps() and the like), chosen here once for good; the
+  // caller has checked that it holds every op a Network needs (ops/device_ops.h missingModelOp).
+  Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed, const DeviceOps& ops);
+  const DeviceOps& ops() const { return ops_; }
 
   const ActShape& inputShape() const { return root_.inputShape(); }
   int64_t outputSize() const { return root_.outputShape().size(); }
@@ -56,6 +60,7 @@ class Network {
   PruneResult prune(const std::vector<int64_t>& layers, const std::vector<double>& sparsities, PruneScope scope,
                     double globalSparsity);
 
+  const DeviceOps& ops_;
   Sequential root_;
   std::vector<WeightLayer*> weightLayers_;
   OptimizerSpec optimizer_;

@@ -2,16 +2,16 @@
 
 namespace prunerl {
 
-void applyOptimizer(const OptimizerSpec& spec, float* params, const float* grads, float* state0, float* state1,
-                    float* state2, int64_t n, int64_t step) {
+void applyOptimizer(const DeviceOps& ops, const OptimizerSpec& spec, float* params, const float* grads,
+                    float* state0, float* state1, float* state2, int64_t n, int64_t step) {
   if (n == 0) return;
   switch (spec.kind) {
-    case OptimizerKind::Adam: adamStep(params, grads, state0, state1, n, spec.adam, step); break;
+    case OptimizerKind::Adam: ops.adamStep(params, grads, state0, state1, n, spec.adam, step); break;
     case OptimizerKind::Rmsprop:
-      rmspropStep(params, grads, state0, spec.rmsprop.centered ? state1 : nullptr,
-                  spec.rmsprop.momentum > 0.0f ? state2 : nullptr, n, spec.rmsprop);
+      ops.rmspropStep(params, grads, state0, spec.rmsprop.centered ? state1 : nullptr,
+                      spec.rmsprop.momentum > 0.0f ? state2 : nullptr, n, spec.rmsprop);
       break;
-    default:
+    default:  // plain SGD: one line of host arithmetic, not a kernel of any backend (no table entry yet)
       for (int64_t i = 0; i < n; ++i) params[i] -= spec.sgdLr * grads[i];
   }
 }

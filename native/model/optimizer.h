@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 
+#include "ops/device_ops.h"
 #include "ops/optim.h"
 
 namespace prunerl {
@@ -27,7 +28,7 @@ struct OptimizerSpec {
 };
 
 // One update of n parameters; state0..state2 as stateSlots() says; step is the 1-based count after this update.
-void applyOptimizer(const OptimizerSpec& spec, float* params, const float* grads, float* state0, float* state1,
-                    float* state2, int64_t n, int64_t step);
+void applyOptimizer(const DeviceOps& ops, const OptimizerSpec& spec, float* params, const float* grads,
+                    float* state0, float* state1, float* state2, int64_t n, int64_t step);
 
 }  // namespace prunerl

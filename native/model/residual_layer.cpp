@@ -3,11 +3,10 @@
 #include <cstring>
 
 #include "base/errors.h"
-#include "ops/elementwise.h"
 
 namespace prunerl {
 
-ResidualLayer::ResidualLayer(Sequential body) : body_(std::move(body)) {
+ResidualLayer::ResidualLayer(const DeviceOps& ops, Sequential body) : Layer(ops), body_(std::move(body)) {
   in_ = body_.inputShape();
   out_ = body_.outputShape();
   if (!(in_ == out_))
@@ -19,7 +18,7 @@ void ResidualLayer::forward(const float* x, int64_t batch, float* y) {
   const float* out = body_.forward(x, batch);
   const int64_t n = batch * out_.size();
   std::memcpy(y, x, static_cast<size_t>(n) * sizeof(float));
-  addInPlace(y, out, n);
+  ops_.addInPlace(y, out, n);
 }
 
 void ResidualLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
@@ -31,7 +30,7 @@ void ResidualLayer::backward(const float* x, const float* y, const float* dy, in
     return;
   }
   body_.backward(dy, dx);
-  addInPlace(dx, dy, n);
+  ops_.addInPlace(dx, dy, n);
 }
 
 }  // namespace prunerl

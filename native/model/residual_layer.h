@@ -7,7 +7,7 @@ namespace prunerl {
 
 class ResidualLayer : public Layer {
  public:
-  explicit ResidualLayer(Sequential body);
+  ResidualLayer(const DeviceOps& ops, Sequential body);
   const char* name() const override { return "residual"; }
   Sequential& body() { return body_; }
   void forward(const float* x, int64_t batch, float* y) override;

@@ -3,14 +3,13 @@
 #include <cstring>
 
 #include "base/errors.h"
-#include "ops/elementwise.h"
 
 namespace prunerl {
 
-void ReluLayer::forward(const float* x, int64_t batch, float* y) { reluForward(x, batch * in_.size(), y); }
+void ReluLayer::forward(const float* x, int64_t batch, float* y) { ops_.reluForward(x, batch * in_.size(), y); }
 
 void ReluLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
-  if (dx) reluBackward(y, dy, batch * in_.size(), dx);
+  if (dx) ops_.reluBackward(y, dy, batch * in_.size(), dx);
 }
 
 void ReluLayer::collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const {
@@ -25,7 +24,8 @@ void FlattenLayer::backward(const float* x, const float* y, const float* dy, int
   if (dx) std::memcpy(dx, dy, static_cast<size_t>(batch * in_.size()) * sizeof(float));
 }
 
-MaxPool2dLayer::MaxPool2dLayer(const ActShape& in, int64_t kernel, int64_t stride, int64_t padding) {
+MaxPool2dLayer::MaxPool2dLayer(const DeviceOps& ops, const ActShape& in, int64_t kernel, int64_t stride, int64_t padding)
+    : Layer(ops) {
   if (!in.spatial) throw RangeError("Expected an image input [h, w, c] for maxpool2d but received " + in.str());
   in_ = in;
   shape_.batch = 1, shape_.height = in.h, shape_.width = in.w, shape_.channels = in.c;
@@ -38,11 +38,11 @@ void MaxPool2dLayer::forward(const float* x, int64_t batch, float* y) {
   Pool2dShape s = shape_;
   s.batch = batch;
   argmax_.resize(static_cast<size_t>(batch * out_.size()));
-  maxPool2dForward(x, s, y, argmax_.data());
+  ops_.maxPool2dForward(x, s, y, argmax_.data());
 }
 
 void MaxPool2dLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
-  if (dx) maxPool2dBackward(dy, argmax_.data(), batch * out_.size(), batch * in_.size(), dx);
+  if (dx) ops_.maxPool2dBackward(dy, argmax_.data(), batch * out_.size(), batch * in_.size(), dx);
 }
 
 }  // namespace prunerl

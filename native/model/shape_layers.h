@@ -9,7 +9,7 @@ namespace prunerl {
 
 class ReluLayer : public Layer {
  public:
-  explicit ReluLayer(const ActShape& in) { in_ = out_ = in; }
+  ReluLayer(const DeviceOps& ops, const ActShape& in) : Layer(ops) { in_ = out_ = in; }
   const char* name() const override { return "relu"; }
   void forward(const float* x, int64_t batch, float* y) override;
   void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) override;
@@ -18,7 +18,7 @@ class ReluLayer : public Layer {
 
 class FlattenLayer : public Layer {
  public:
-  explicit FlattenLayer(const ActShape& in) {
+  FlattenLayer(const DeviceOps& ops, const ActShape& in) : Layer(ops) {
     in_ = in;
     out_ = ActShape{1, 1, in.size(), false};
   }
@@ -30,7 +30,7 @@ class FlattenLayer : public Layer {
 
 class MaxPool2dLayer : public Layer {
  public:
-  MaxPool2dLayer(const ActShape& in, int64_t kernel, int64_t stride, int64_t padding);
+  MaxPool2dLayer(const DeviceOps& ops, const ActShape& in, int64_t kernel, int64_t stride, int64_t padding);
   const char* name() const override { return "maxpool2d"; }
   void forward(const float* x, int64_t batch, float* y) override;
   void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) override;

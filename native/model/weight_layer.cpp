@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "base/errors.h"
-#include "ops/elementwise.h"
 
 namespace prunerl {
 
@@ -26,7 +25,7 @@ void WeightLayer::initialise(Rng& rng) {
   for (float& b : bias) b = rng.uniform(-bound, bound);
 }
 
-LinearLayer::LinearLayer(const ActShape& in, int64_t out) : WeightLayer(out, in.size()) {
+LinearLayer::LinearLayer(const DeviceOps& ops, const ActShape& in, int64_t out) : WeightLayer(ops, out, in.size()) {
   if (in.spatial) throw RangeError("Expected a flat input for linear but received " + in.str() + "; add a flatten layer first");
   in_ = in;
   out_ = ActShape{1, 1, out, false};
@@ -34,16 +33,17 @@ LinearLayer::LinearLayer(const ActShape& in, int64_t out) : WeightLayer(out, in.
 
 void LinearLayer::forward(const float* x, int64_t batch, float* y) {
   weights.forward(x, batch, y);
-  biasAdd(y, bias.data(), batch, out_.c);
+  ops_.biasAdd(y, bias.data(), batch, out_.c);
 }
 
 void LinearLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
   weights.backward(dy, x, batch, dx);
-  prunerl::biasGrad(dy, batch, out_.c, biasGrad.data());
+  ops_.biasGrad(dy, batch, out_.c, biasGradient.data());
 }
 
-Conv2dLayer::Conv2dLayer(const ActShape& in, int64_t outChannels, int64_t kernel, int64_t stride, int64_t padding)
-    : WeightLayer(outChannels, kernel * kernel * in.c) {
+Conv2dLayer::Conv2dLayer(const DeviceOps& ops, const ActShape& in, int64_t outChannels, int64_t kernel, int64_t stride,
+                         int64_t padding)
+    : WeightLayer(ops, outChannels, kernel * kernel * in.c) {
   if (!in.spatial) throw RangeError("Expected an image input [h, w, c] for conv2d but received " + in.str());
   in_ = in;
   shape_.batch = 1, shape_.height = in.h, shape_.width = in.w, shape_.inChannels = in.c;
@@ -62,22 +62,22 @@ void Conv2dLayer::forward(const float* x, int64_t batch, float* y) {
   Conv2dShape s = shapeFor(batch);
   const int64_t rows = s.patchCount();
   patches_.resize(static_cast<size_t>(rows * s.patchSize()));
-  im2col(x, s, patches_.data());
+  ops_.im2col(x, s, patches_.data());
   weights.forward(patches_.data(), rows, y);  // NHWC output: [B·OH·OW, outC]
-  biasAdd(y, bias.data(), rows, s.outChannels);
+  ops_.biasAdd(y, bias.data(), rows, s.outChannels);
 }
 
 void Conv2dLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
   Conv2dShape s = shapeFor(batch);
   const int64_t rows = s.patchCount();
-  prunerl::biasGrad(dy, rows, s.outChannels, biasGrad.data());
+  ops_.biasGrad(dy, rows, s.outChannels, biasGradient.data());
   if (!dx) {
     weights.weightGrad(dy, patches_.data(), rows);
     return;
   }
   dPatches_.resize(static_cast<size_t>(rows * s.patchSize()));
   weights.backward(dy, patches_.data(), rows, dPatches_.data());
-  col2im(dPatches_.data(), s, dx);
+  ops_.col2im(dPatches_.data(), s, dx);
 }
 
 }  // namespace prunerl

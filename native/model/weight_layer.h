@@ -12,21 +12,22 @@ namespace prunerl {
 
 class WeightLayer : public Layer {
  public:
-  WeightLayer(int64_t rows, int64_t cols) : weights(rows, cols), bias(static_cast<size_t>(rows), 0.0f),
-                                            biasGrad(static_cast<size_t>(rows), 0.0f) {}
+  WeightLayer(const DeviceOps& ops, int64_t rows, int64_t cols)
+      : Layer(ops), weights(ops, rows, cols), bias(static_cast<size_t>(rows), 0.0f),
+        biasGradient(static_cast<size_t>(rows), 0.0f) {}
   void collectWeightLayers(std::vector<WeightLayer*>& out) override { out.push_back(this); }
   void initialise(Rng& rng);
   // The weight tensor's shape as users see it: linear [out, in], conv2d [outC, kH, kW, inC].
   virtual std::vector<int64_t> weightShape() const = 0;
 
   LayerWeights weights;
-  std::vector<float> bias, biasGrad;
+  std::vector<float> bias, biasGradient;  // (not biasGrad: that is the op)
   std::vector<float> biasState[LayerWeights::kStateSlots];
 };
 
 class LinearLayer : public WeightLayer {
  public:
-  LinearLayer(const ActShape& in, int64_t out);
+  LinearLayer(const DeviceOps& ops, const ActShape& in, int64_t out);
   const char* name() const override { return "linear"; }
   void forward(const float* x, int64_t batch, float* y) override;
   void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) override;
@@ -35,7 +36,8 @@ class LinearLayer : public WeightLayer {
 
 class Conv2dLayer : public WeightLayer {
  public:
-  Conv2dLayer(const ActShape& in, int64_t outChannels, int64_t kernel, int64_t stride, int64_t padding);
+  Conv2dLayer(const DeviceOps& ops, const ActShape& in, int64_t outChannels, int64_t kernel, int64_t stride,
+              int64_t padding);
   const char* name() const override { return "conv2d"; }
   void forward(const float* x, int64_t batch, float* y) override;
   void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) override;

@@ -1,6 +1,8 @@
 // The one list of device ops and their registration over a device's table (device_ops_binding.h).
 #include "napi/device_ops_binding.h"
 
+#include <mutex>
+
 #include "napi/args.h"
 
 namespace prunerl::napi {
@@ -28,6 +30,18 @@ const DeviceOpBinding kDeviceOps[] = {
     {"kthSmallestAbs", guarded<kthSmallestAbsJs>, false},
 };
 
+// Every table registered so far (static tables, so the pointers stay valid), for modelOpsOn. Guarded: worker threads
+// may load the addon at the same time.
+std::mutex tablesMutex;
+std::vector<const DeviceOps*> tables;
+
+void remember(const DeviceOps& ops) {
+  std::lock_guard<std::mutex> lock(tablesMutex);
+  for (const DeviceOps* t : tables)
+    if (t == &ops) return;
+  tables.push_back(&ops);
+}
+
 // (Not named bind: with a std::string argument, argument-dependent lookup would pick std::bind.)
 void bindOp(Napi::Env env, Napi::Object target, const std::string& name, NativeFn call, const DeviceOps& ops) {
   // The table is static (a function-local static of its backend): it outlives every JS function made here.
@@ -49,12 +63,32 @@ std::vector<std::string> deviceOpNames() {
 }
 
 void registerDeviceOps(Napi::Env env, Napi::Object target, const DeviceOps& ops) {
+  remember(ops);
   for (const DeviceOpBinding& op : kDeviceOps) bindOp(env, target, op.name, op.call, ops);
 }
 
 void registerDeviceOpReferences(Napi::Env env, Napi::Object target) {
+  remember(cpuReferenceOps());
   for (const DeviceOpBinding& op : kDeviceOps)
     if (op.hasReference) bindOp(env, target, std::string(op.name) + "Reference", op.call, cpuReferenceOps());
+}
+
+const DeviceOps& modelOpsOn(const std::string& device, const std::string& argName) {
+  std::string names;
+  const DeviceOps* found = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(tablesMutex);
+    for (const DeviceOps* t : tables) {
+      names += (names.empty() ? "" : ", ") + std::string(t->device);
+      if (device == t->device) found = t;
+    }
+  }
+  if (found == nullptr)
+    throw prunerl::RangeError("Expected one of " + names + " for " + argName + " but received '" + device + "'");
+  if (const char* op = missingModelOp(*found))
+    throw prunerl::RangeError("Expected a device with every op a Network needs for " + argName + " but " + device +
+                              " has no " + op + " kernel yet");
+  return *found;
 }
 
 }  // namespace prunerl::napi

@@ -67,7 +67,7 @@ class LearnerWrap : public Napi::ObjectWrap<LearnerWrap> {
       const std::shared_ptr<Network> online = networkArg(info[0], "online");
       const std::shared_ptr<Network> target = networkArg(info[1], "target");
       if (online == target) throw prunerl::RangeError("Expected a target network other than the online network");
-      learner_ = std::make_unique<Learner>(parseOptions(info[2]));
+      learner_ = std::make_unique<Learner>(parseOptions(info[2]), online->ops());  // the networks' device
       learner_->checkNetworks(*online, *target);
       online_ = Napi::Persistent(info[0].As<Napi::Object>());
       target_ = Napi::Persistent(info[1].As<Napi::Object>());

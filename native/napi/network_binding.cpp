@@ -7,6 +7,7 @@
 
 #include "model/network.h"
 #include "napi/args.h"
+#include "napi/device_ops_binding.h"
 #include "napi/network_binding.h"
 
 namespace prunerl::napi {
@@ -147,7 +148,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     exports.Set("Network", cls);
   }
 
-  // new Network(spec, inputShape, seed)
+  // new Network(spec, inputShape, seed, device = 'cpu')
   explicit NetworkWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NetworkWrap>(info) {
     try {
       CallFrame frame(info.Env());
@@ -158,7 +159,8 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
         spec.push_back(parseLayer(readProperty(specArr, i), "spec[" + std::to_string(i) + "]", 0, budget));
       ActShape input = parseInputShape(info[1]);
       int64_t seed = integerArg(info[2], "seed", 0, (1LL << 53) - 1);
-      net_ = std::make_shared<Network>(spec, input, static_cast<uint64_t>(seed));
+      const std::string device = info[3].IsUndefined() ? "cpu" : stringArg(info[3], "device");
+      net_ = std::make_shared<Network>(spec, input, static_cast<uint64_t>(seed), modelOpsOn(device, "device"));
     } catch (const Napi::Error&) {
       throw;
     } catch (...) {
@@ -339,7 +341,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   }
   Napi::Value getBiasGrad(const Napi::CallbackInfo& info) {
     WeightLayer& l = layerArg(info[0]);
-    return copyOut(info.Env(), l.biasGrad.data(), static_cast<int64_t>(l.biasGrad.size()));
+    return copyOut(info.Env(), l.biasGradient.data(), static_cast<int64_t>(l.biasGradient.size()));
   }
 
   Napi::Value pruneLayers(const Napi::CallbackInfo& info) {

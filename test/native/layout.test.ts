@@ -4,8 +4,8 @@
 //   native/cpu and native/cuda implement the ops and never include each other;
 //   native/model (Network, layers, optimizers) includes no backend directory (cpu/, cuda/), only ops contracts;
 //   nothing below native/napi includes it; nothing shipped includes the kernel workbench native/dev.
-// Not yet checked because not yet true (issue 12 item 1): model calls the CPU entry points that ops/ declares
-// directly instead of through the per-device table (ops/device_ops.h), which only napi uses so far.
+// And, read from the calls: native/model calls no backend entry point that ops/*.h declares (gemm, spmm, im2col, …,
+// cpuOps) except as a member of the device table it was given (ops_.gemm(…), ops_->spmm(…)).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,37 @@ function outside(includes: [string, string][], allowed: string[]): string[] {
     .map(([file, path]) => `${file} includes ${path}`);
 }
 const violations = (layer: Layer, allowed: string[]) => outside(includesOf(layer), allowed);
+
+const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+
+// Declared in ops/ but not kernels of any backend: shape checks of a contract, and the host CsrMatrix structure's
+// constructors that every device's entries take (a CUDA entry copies the host structure to the device).
+const hostHelpers = new Set(['validateConv2d', 'validatePool2d', 'csrFromDense', 'csrToDense']);
+
+/** The free functions ops/*.h declare that a backend defines (its kernel entry points, and the table getters). */
+function backendEntryPoints(): string[] {
+  const names = new Set<string>();
+  for (const file of sourcesOf('ops')) {
+    const text = withoutComments(readFileSync(join(nativeDir, 'ops', file), 'utf8'));
+    // Column-0 declarations are the free functions (struct members are indented); inline ones are defined in the header.
+    for (const m of text.matchAll(/^(?!inline\b|using\b|struct\b|enum\b|namespace\b|#)(?:const\s+)?[A-Za-z][\w:<>]*[&*]?\s+[&*]?(\w+)\(/gm))
+      if (!hostHelpers.has(m[1])) names.add(m[1]);
+  }
+  return [...names].sort();
+}
+
+/** Calls of an entry point in `sources` ([name, text]) that do not go through a table member (`.x(` or `->x(`). */
+function directCalls(sources: [string, string][], entryPoints: string[]): string[] {
+  const out: string[] = [];
+  for (const [file, text] of sources) {
+    const code = withoutComments(text);
+    for (const name of entryPoints)
+      if (new RegExp(`(?<![\\w.]|->)${name}\\s*\\(`).test(code)) out.push(`${file} calls ${name} directly`);
+  }
+  return out;
+}
+const modelSources = (): [string, string][] =>
+  sourcesOf('model').map((f) => [`model/${f}`, readFileSync(join(nativeDir, 'model', f), 'utf8')]);
 
 describe('native layout (DESIGN.md layers, read from #include lines)', () => {
   it('finds sources in every layer (so an empty glob cannot pass the checks below)', () => {
@@ -72,6 +103,28 @@ describe('native layout (DESIGN.md layers, read from #include lines)', () => {
     const intoDev = layers.flatMap((layer) => includesOf(layer)).filter(([, path]) => path.startsWith('dev/'));
     expect(intoDev).toEqual([]);
     expect(readdirSync(join(nativeDir, 'dev'))).toContain('bench_kernels.cu');
+  });
+
+  it('native/model calls every op through its device table, never a backend entry point ops/*.h declares', () => {
+    const entryPoints = backendEntryPoints();
+    // The parse found the entry points the model runs (so an empty or broken parse cannot pass).
+    for (const name of ['gemm', 'spmm', 'spmmBackward', 'im2col', 'col2im', 'maxPool2dForward', 'biasAdd', 'addInPlace',
+      'huberLoss', 'softmaxCrossEntropyWeighted', 'argmaxRows', 'adamStep', 'rmspropStep', 'magnitudePrune', 'cpuOps'])
+      expect(entryPoints).toContain(name);
+    expect(entryPoints).not.toContain('missingModelOp');  // inline in the header: no backend's code
+    expect(directCalls(modelSources(), entryPoints)).toEqual([]);
+  });
+
+  it('the call checker flags a direct or qualified call and lets table calls and comments through', () => {
+    const entryPoints = ['gemm', 'biasGrad', 'cpuOps'];
+    const sources: [string, string][] = [
+      ['model/a.cpp', 'void f() { ops_.gemm(g); ops_->biasGrad(dy, 1, 2, db); biasGrad.data(); } // gemm(g) here'],
+      ['model/b.cpp', 'void f() { prunerl::biasGrad(dy, 1, 2, db); }'],
+      ['model/c.cpp', 'void f() { gemm (g); }'],
+      ['model/d.cpp', 'const DeviceOps& o = cpuOps();'],
+    ];
+    expect(directCalls(sources, entryPoints)).toEqual([
+      'model/b.cpp calls biasGrad directly', 'model/c.cpp calls gemm directly', 'model/d.cpp calls cpuOps directly']);
   });
 
   it('the checker flags an include across backends and lets an allowed one through', () => {
