@@ -95,9 +95,11 @@ export class PytorchPeer {
       }
       this.#pending.shift()?.(reply);
     });
+    // A write after the peer died fails with EPIPE; 'close' below reports the death itself.
+    child.stdin.on('error', () => {});
     child.stderr.on('data', (d: Buffer) => { this.#stderr = (this.#stderr + d.toString()).slice(-2000); });
     const fail = (why: string) => {
-      this.#exited = why;
+      this.#exited ??= why;
       for (const resolve of this.#pending.splice(0)) resolve({ ok: false, error: why });
     };
     child.on('error', (e: NodeJS.ErrnoException) => fail(e.code === 'ENOENT'
