@@ -7,7 +7,7 @@
 // TypeScript reference update (dqnUpdate / c51Update) and times the two in alternating slices, so their ratio is
 // measured under the same machine load. `peer: 'pytorch'` times the same update in PyTorch eager on the CPU
 // (src/bench/pytorch_peer.ts) in the same turns, after checking on one batch that both sides compute the same update.
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { native } from '../native.js';
 import { resolveDevice } from '../backends/device.js';
 import { Random } from '../random/random.js';
@@ -190,6 +190,10 @@ async function startPeer(config: TrainConfig, main: ReturnType<typeof prepare>, 
     const ours = parameters();
     const theirs = await peer.checkUpdate(batch, online.inputSize, online.params().length);
     const check = updateDifference(before, ours, theirs);
+    const load = loadavg()[0]!, cores = availableParallelism();
+    if (info.ompWaitPolicy === 'default' && load > cores) {
+      warn(`prunerl: the load average (${load.toFixed(1)}) exceeds the ${cores} cores: PyTorch's OpenMP threads spin while they wait and lose most of their time to the other work; compare on a quiet machine, or set OMP_WAIT_POLICY=passive`);
+    }
     if (info.blas.startsWith('reference')) warn(`prunerl: PyTorch's dense products run on the ${info.blas}, many times slower than an optimized one; install one for a fair peer (Debian: apt-get install libopenblas0)`);
     if (!(check <= 1e-2)) warn(`prunerl: the PyTorch peer's update differs from ours (check ${check.toExponential(1)} > 1e-2): the two sides do not compute the same update`);
     return { peer, info, check };
