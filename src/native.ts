@@ -62,6 +62,9 @@ export type LayerSpec =
   | { type: 'maxpool2d'; kernel: number; stride?: number; padding?: number }
   | { type: 'residual'; body: LayerSpec[] };
 
+/** Batch B, quantiles per state N, features D of the IQN embedding product. */
+export interface EmbeddingProductShape { batch: number; quantiles: number; features: number }
+
 /** The device tables a Network or Learner can run on (ops/device_ops.h); CUDA ones only where built. */
 export type ModelDevice = 'cpu' | 'cpu-reference' | 'cuda' | 'cuda-emulated';
 export type Representation = 'dense' | 'masked' | 'csr';
@@ -90,7 +93,8 @@ export interface NativeNetwork {
   /** Forward pass for a batch; x has batch·prod(inputShape) entries. Keeps activations for backward(). */
   forward(x: Float32Array, batch: number): Float32Array;
   /** Backward pass of the last forward(); dOut has batch·outputSize entries. Overwrites the gradients. */
-  backward(dOut: Float32Array): void;
+  /** dInput (optional, [batch, input size]) receives dLoss/dInput of the last forward (overwritten). */
+  backward(dOut: Float32Array, dInput?: Float32Array): void;
   setOptimizer(spec: OptimizerSpec): void;
   /** One optimizer step with the current gradients; pruned weights stay zero. */
   step(): void;
@@ -154,7 +158,7 @@ export interface CudaDeviceInfo {
  *  (native/napi/device_ops_binding.cpp, whose list this mirrors; test/native/cuda.test.ts checks the two agree). */
 export const deviceOpNames = [
   'gemm', 'matmul', 'maskedMatmul', 'spmm', 'spmmInputGrad', 'sddmm', 'huberLoss', 'adamStep', 'rmspropStep', 'relu',
-  'reluBackward', 'magnitudePrune', 'kthSmallestAbs',
+  'reluBackward', 'magnitudePrune', 'kthSmallestAbs', 'embeddingProduct', 'embeddingProductBackward',
 ] as const satisfies readonly (keyof NativeAddon)[];
 export type DeviceOpName = (typeof deviceOpNames)[number];
 
@@ -210,6 +214,15 @@ export interface NativeAddon {
     { thresholds: number[]; pruned: number };
   /** k-th smallest |w| (0-based), O(n) */
   kthSmallestAbs(w: Float32Array, k: number): number;
+  /** IQN's τ-embedding product (native/ops/embedding_product.h): out[b·N + j, d] = state[b, d]·embedding[b·N + j, d],
+   *  written into `out` ([batch·quantiles, features], its own memory) and returned. */
+  embeddingProduct(state: Float32Array, embedding: Float32Array, shape: EmbeddingProductShape, out: Float32Array): Float32Array;
+  embeddingProductReference(state: Float32Array, embedding: Float32Array, shape: EmbeddingProductShape, out: Float32Array): Float32Array;
+  /** Its gradients, overwriting dState[b, d] = Σ_j dOut·embedding (j in order) and dEmbedding = dOut·state. */
+  embeddingProductBackward(dOut: Float32Array, state: Float32Array, embedding: Float32Array, shape: EmbeddingProductShape,
+                           dState: Float32Array, dEmbedding: Float32Array): void;
+  embeddingProductBackwardReference(dOut: Float32Array, state: Float32Array, embedding: Float32Array,
+                                    shape: EmbeddingProductShape, dState: Float32Array, dEmbedding: Float32Array): void;
 
   // training ops (train_ops_binding.cpp)
   huberLoss(pred: Float32Array, target: Float32Array, delta: number): LossResult;

@@ -67,6 +67,8 @@ const DeviceOps& cpuOps() {
     o.rmspropStep = rmspropStep;
     o.magnitudePrune = magnitudePrune;
     o.kthSmallestAbs = kthSmallestAbsAll;
+    o.embeddingProduct = embeddingProduct;
+    o.embeddingProductBackward = embeddingProductBackward;
     return o;
   }();
   return ops;
@@ -84,6 +86,8 @@ const DeviceOps& cpuReferenceOps() {
     o.rmspropStep = rmspropStepReference;
     o.magnitudePrune = magnitudePruneReference;
     o.kthSmallestAbs = kthSmallestAbsAllReference;
+    o.embeddingProduct = embeddingProductReference;
+    o.embeddingProductBackward = embeddingProductBackwardReference;
     return o;
   }();
   return ops;

@@ -12,7 +12,7 @@ const DeviceOps& deviceOps() {
   static const char* const kName = "cuda";
 #endif
   // Entries left null have no CUDA kernel yet (spmmBackward, the conv lowering, pooling, bias, residual add, MSE,
-  // cross-entropy, row reductions): the bindings refuse them on this device by name (ops/device_ops.h missingModelOp).
+  // cross-entropy, row reductions, the IQN embedding product): the bindings refuse them on this device by name.
   static const DeviceOps ops = [] {
     DeviceOps o{};
     o.device = kName;

@@ -64,7 +64,7 @@ WeightLayer& Network::weightLayer(int64_t index) {
 
 const float* Network::forward(const float* x, int64_t batch) { return root_.forward(x, batch); }
 
-void Network::backward(const float* dOut) { root_.backward(dOut, nullptr); }
+void Network::backward(const float* dOut, float* dInput) { root_.backward(dOut, dInput); }
 
 void Network::setOptimizer(const OptimizerSpec& spec) {
   optimizer_ = spec;

@@ -33,7 +33,8 @@ class Network {
   WeightLayer& weightLayer(int64_t index);  // RangeError naming index when out of range
 
   const float* forward(const float* x, int64_t batch);
-  void backward(const float* dOut);
+  // Gradients of the last forward into every layer; dInput (nullable) receives dLoss/dInput [lastBatch, input].
+  void backward(const float* dOut, float* dInput = nullptr);
   // The batch of the last forward (0 before any): backward() reads lastBatch() · outputSize() gradients.
   int64_t lastBatch() const { return root_.lastBatch(); }
 

@@ -28,6 +28,8 @@ const DeviceOpBinding kDeviceOps[] = {
     {"reluBackward", guarded<reluBackwardJs>, false},
     {"magnitudePrune", guarded<magnitudePruneJs>, true},
     {"kthSmallestAbs", guarded<kthSmallestAbsJs>, false},
+    {"embeddingProduct", guarded<embeddingProductJs>, true},
+    {"embeddingProductBackward", guarded<embeddingProductBackwardJs>, true},
 };
 
 // Every table registered so far (static tables, so the pointers stay valid), for modelOpsOn. Guarded: worker threads

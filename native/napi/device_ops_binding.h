@@ -4,6 +4,7 @@
 #pragma once
 #include <napi.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,15 @@ Napi::Value reluJs(const Napi::CallbackInfo& info);
 Napi::Value reluBackwardJs(const Napi::CallbackInfo& info);
 Napi::Value magnitudePruneJs(const Napi::CallbackInfo& info);  // prune_binding.cpp
 Napi::Value kthSmallestAbsJs(const Napi::CallbackInfo& info);
+Napi::Value embeddingProductJs(const Napi::CallbackInfo& info);          // iqn_binding.cpp
+Napi::Value embeddingProductBackwardJs(const Napi::CallbackInfo& info);
+
+// `entry` (a table member), or an Error naming the op and the device when that device has no kernel for it.
+template <typename Fn>
+Fn entryOf(const DeviceOps& ops, Fn entry, const char* op) {
+  if (entry == nullptr) throw std::runtime_error(std::string(op) + " has no kernel on device " + ops.device + " yet");
+  return entry;
+}
 
 // The JS names of the device ops, in registration order (the one list of them).
 std::vector<std::string> deviceOpNames();

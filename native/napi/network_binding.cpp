@@ -226,7 +226,14 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     const int64_t batch = net().lastBatch();
     if (batch == 0) throw prunerl::RangeError("Expected forward() before backward() on this network");
     requireLength(dy.size, batch * net().outputSize(), "dOut", "batch of the last forward · output size");
-    net().backward(dy.data);
+    // dInput (optional): dLoss/dInput written into the caller's array (dOut is copied first, so they may alias).
+    if (info.Length() > 1 && !info[1].IsUndefined()) {
+      Span<float> dx = float32Arg(info[1], "dInput");
+      requireLength(dx.size, batch * net().inputShape().size(), "dInput", "batch of the last forward · input size");
+      net().backward(dy.data, dx.data);
+    } else {
+      net().backward(dy.data);
+    }
     return info.Env().Undefined();
   }
 

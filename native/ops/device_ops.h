@@ -3,7 +3,7 @@
 // (napi/device_ops_binding.cpp), and native/model (Network, layers, optimizers, the learner) calls every op through
 // the table it was given (chosen once per Network/Learner), so a device is a table of the same contracts, not a
 // second API. Each entry has the semantics of the op header it comes from (gemm.h, csr.h, conv2d.h, pool2d.h,
-// elementwise.h, losses.h, rows.h, optim.h, magnitude_prune.h); CUDA's entries take host pointers and copy
+// elementwise.h, losses.h, rows.h, optim.h, magnitude_prune.h, embedding_product.h); CUDA's entries take host pointers and copy
 // (cuda/cuda_api.h). A device without a kernel for an op holds nullptr there: the bindings refuse that op on that
 // device by name (missingOp below), and nothing calls a null entry.
 #pragma once
@@ -13,6 +13,7 @@
 
 #include "ops/conv2d.h"
 #include "ops/csr.h"
+#include "ops/embedding_product.h"
 #include "ops/gemm.h"
 #include "ops/magnitude_prune.h"
 #include "ops/optim.h"
@@ -60,6 +61,10 @@ struct DeviceOps {
   PruneResult (*magnitudePrune)(const std::vector<PruneTarget>& targets, double sparsity, PruneScope scope);
   // The k-th smallest |values[i]| (0-based) over all n values.
   float (*kthSmallestAbs)(const float* values, int64_t n, int64_t k);
+  // embedding_product.h: IQN's τ-embedding product (no Network needs it; the IQN network calls it between three).
+  void (*embeddingProduct)(const float* state, const float* emb, const EmbeddingShape& s, float* out);
+  void (*embeddingProductBackward)(const float* dOut, const float* state, const float* emb, const EmbeddingShape& s,
+                                   float* dState, float* dEmb);
 };
 
 // The name of the first op a Network or Learner needs that `ops` lacks (a null entry), or nullptr when it has them

@@ -3,7 +3,8 @@
 // the actor's gradient through the critic's action input) needs it. It is rebuilt here from the layer weights
 // (pruned ones are stored as zeros, so sparse layers are exact too) and the ReLU outputs of the last forward:
 //   linear: dx = dy · W      (W stored [out, in]: one native gemm)      relu: dx = dy ⊙ 1[y > 0]
-// The native op to replace it: Network.backward(dOut, { inputGrad: true }) → Float32Array [batch, inputSize].
+// Network.backward(dOut, dInput) now returns it natively (IQN uses that); this rebuild stays as the reference the
+// tests compare against, and for SAC's actor gradient through the critics until that moves too.
 import { native } from '../native.js';
 import type { Network } from './network.js';
 

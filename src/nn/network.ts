@@ -70,9 +70,13 @@ export class Network {
     return this.#native.forward(x, batch);
   }
 
-  /** Gradients of the last forward pass given dLoss/dOutput; overwrites the stored gradients. */
-  backward(dOut: Float32Array): void {
-    this.#native.backward(expectFloat32Array(dOut, 'dOut'));
+  /**
+   * Gradients of the last forward pass given dLoss/dOutput; overwrites the stored gradients. `dInput`, when given
+   * ([batch, input size]), is overwritten with dLoss/dInput (a model built of several Networks chains through it).
+   */
+  backward(dOut: Float32Array, dInput?: Float32Array): void {
+    if (dInput === undefined) this.#native.backward(expectFloat32Array(dOut, 'dOut'));
+    else this.#native.backward(expectFloat32Array(dOut, 'dOut'), expectFloat32Array(dInput, 'dInput'));
   }
 
   setOptimizer(spec: OptimizerSpec): void {

@@ -87,12 +87,18 @@ describe('cuda: availability and errors without a device', () => {
       ['magnitudePrune', () => cuda.magnitudePrune([f(4)], [new Uint8Array(4).fill(1)], 0.5, 'layer')],
       ['kthSmallestAbs', () => cuda.kthSmallestAbs(f(4), 1)],
       ['benchmark', () => cuda.benchmark('gemm', { m: 2, n: 2, k: 2, iterations: 1 })],
+      ['embeddingProduct', () => cuda.embeddingProduct(f(2), f(4), { batch: 1, quantiles: 2, features: 2 }, f(4))],
+      ['embeddingProductBackward', () =>
+        cuda.embeddingProductBackward(f(4), f(2), f(4), { batch: 1, quantiles: 2, features: 2 }, f(2), f(4))],
     ];
+    // Ops whose CUDA table entry is null: refused by name before any device is needed.
+    const noKernel = new Set(['embeddingProduct', 'embeddingProductBackward']);
     expect(calls.map(([name]) => name).sort()).toEqual(kernelNames);
     for (const [name, call] of calls) {
       const e = thrown(call);
       expect(e.type, name).toBe('Error');
-      expect(e.message, name).toMatch(/no CUDA device available: \S/);
+      if (noKernel.has(name)) expect(e.message).toContain(`${name} has no kernel on device cuda yet`);
+      else expect(e.message, name).toMatch(/no CUDA device available: \S/);
       expect(e.message.includes('\n'), name).toBe(false);
     }
     m.dispose();

@@ -1,6 +1,7 @@
 // IQN's quantile embedding (Dabney et al. 2018, Eq. 4) and its product with the state features.
 //
-// Op contracts (the native ops these become; see the IQN section of the README):
+// Op contracts (the product and its backward also run natively, bit for bit the same: native.embeddingProduct*,
+// native/ops/embedding_product.h; these loops are their reference, and IqnNetwork's `reference: true` path):
 //   cosineFeatures(taus [T], cosines C)            → [T, C],     out[t, i] = cos(π · (i + 1) · τ_t)
 //   embeddingProduct(state [B, D], emb [B, N, D])  → [B, N, D],  out[b, n, d] = state[b, d] · emb[b, n, d]
 //   embeddingProductBackward(dOut [B, N, D], state, emb)

@@ -6,10 +6,13 @@
 // rest (that layer, its ReLU and the output layer) the head, so for the conv nets the product sits after the
 // flattened convolutions, exactly where Dopamine puts it, and the Dense-512 follows it.
 //
-// The native Network's backward() gives weight gradients but not dLoss/dInput, so the head's input gradient is
-// rebuilt from its two weight matrices and its ReLU output with two native gemm calls (nn/input_gradient.ts):
-//   dZ = ((dOut · W2) ⊙ 1[h > 0]) · W1
-import type { LayerSpec, OptimizerSpec } from '../../native.js';
+// The product φ(s) ⊙ ψ(τ) and its gradients run natively (native.embeddingProduct*, bit-identical to the
+// TypeScript loops in cosine_embedding.ts), and the head's input gradient dZ comes from the head's own backward.
+// `reference: true` runs the TypeScript path instead — the loops, and dZ rebuilt from the head's two weight
+// matrices and its ReLU output (nn/input_gradient.ts: dZ = ((dOut · W2) ⊙ 1[h > 0]) · W1) — which the tests compare
+// against (bit for bit dense; ≤ 1e-5 relative when the head's first layer is CSR, whose fused backward sums in
+// another order).
+import { native, type LayerSpec, type OptimizerSpec } from '../../native.js';
 import { linearStackInputGradient } from '../../nn/input_gradient.js';
 import { Network } from '../../nn/network.js';
 import { NetworkGroup } from '../../nn/network_group.js';
@@ -20,6 +23,8 @@ export interface IqnNetworkConfig {
   layers: LayerSpec[];
   inputShape: number[];
   seed: number;
+  /** The TypeScript reference path for the τ-product and the head's input gradient (tests); default false. */
+  reference?: boolean;
 }
 
 /** Splits an architecture at its last hidden linear layer: [torso, head]. */
@@ -76,7 +81,8 @@ export class IqnNetwork {
     }
     const phi = this.torso.forward(obs, batch);
     const psi = this.embedding.forward(cosineFeatures(taus, IQN_COSINES, this.#buffer('cosines', taus.length * IQN_COSINES)), batch * quantiles);
-    const z = embeddingProduct(phi, psi, { batch, quantiles, features: this.features }, this.#buffer('z', psi.length));
+    const shape = { batch, quantiles, features: this.features }, zBuffer = this.#buffer('z', psi.length);
+    const z = this.config.reference ? embeddingProduct(phi, psi, shape, zBuffer) : native.embeddingProduct(phi, psi, shape, zBuffer);
     this.#last = { batch, quantiles, phi, psi };
     return this.head.forward(z, batch * quantiles);
   }
@@ -86,9 +92,19 @@ export class IqnNetwork {
     const last = this.#last;
     if (!last) throw new RangeError('Expected forward() before backward() on this IQN network');
     const rows = last.batch * last.quantiles;
-    this.head.backward(dOut);
-    const dZ = linearStackInputGradient(this.head, dOut, rows, (name, length) => this.#buffer(name, length));
-    const { dState, dEmbedding } = embeddingProductBackward(dZ, last.phi, last.psi, { batch: last.batch, quantiles: last.quantiles, features: this.features }, this.#buffer('dEmbedding', last.psi.length));
+    const shape = { batch: last.batch, quantiles: last.quantiles, features: this.features };
+    const dEmbedding = this.#buffer('dEmbedding', last.psi.length);
+    if (this.config.reference) {
+      this.head.backward(dOut);
+      const dZ = linearStackInputGradient(this.head, dOut, rows, (name, length) => this.#buffer(name, length));
+      const { dState } = embeddingProductBackward(dZ, last.phi, last.psi, shape, dEmbedding);
+      this.embedding.backward(dEmbedding);
+      this.torso.backward(dState);
+      return;
+    }
+    const dZ = this.#buffer('dZ', last.psi.length), dState = this.#buffer('dState', last.phi.length);
+    this.head.backward(dOut, dZ);
+    native.embeddingProductBackward(dZ, last.phi, last.psi, shape, dState, dEmbedding);
     this.embedding.backward(dEmbedding);
     this.torso.backward(dState);
   }
