@@ -87,11 +87,11 @@ const sacSmall: TrainConfigInput = {
 describe('online agents: resume', () => {
   it.each(['iqn', 'miqn'] as const)('a %s run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async (agent) => {
     await killAndResumeMatches({ ...iqnSmall, agent });
-  }, 120_000);
+  }, 300_000);
 
   it('a sac run killed with SIGKILL (while checkpointing often) resumes cleanly to the same result', async () => {
     await killAndResumeMatches(sacSmall);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('online agents: the saved policy', () => {
