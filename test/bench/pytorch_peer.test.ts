@@ -1,23 +1,9 @@
 // `prunerl bench train --peer pytorch` (issue 12's targets are ratios to it): the flag, the one-line errors when
 // python3 or torch is missing, and, where python3-torch is installed, that PyTorch times the same update as ours.
 import { execFileSync } from 'node:child_process';
-import { Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
-import { registerBenchCommand } from '../../src/cli/commands/bench.js';
+import { describe, expect, it } from 'vitest';
+import { benchCli } from '../helpers/bench_cli.js';
 import { PytorchPeer, updateDifference } from '../../src/bench/pytorch_peer.js';
-
-async function benchCli(...args: string[]): Promise<string[]> {
-  const printed: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((line: string) => { printed.push(line); });
-  try {
-    const program = new Command().exitOverride();
-    registerBenchCommand(program);
-    await program.parseAsync(['node', 'prunerl', 'bench', 'train', '--seconds', '1', ...args]);
-  } finally {
-    log.mockRestore();
-  }
-  return printed;
-}
 
 /** Whether a python3 the peer tries (python3 on the PATH, then Debian's /usr/bin/python3) imports torch. */
 function torchImports(python: string): boolean {

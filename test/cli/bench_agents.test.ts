@@ -1,24 +1,11 @@
 // `prunerl bench train --agent iqn|miqn|sac`: the real update of each agent, timed, in the dqn bench's format.
 import { Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
-import { registerBenchCommand } from '../../src/cli/commands/bench.js';
+import { describe, expect, it } from 'vitest';
+import { benchCli } from '../helpers/bench_cli.js';
 import { benchAgentFromFlags } from '../../src/cli/commands/bench_agent.js';
 import { benchAgentUpdate } from '../../src/bench/agent_update_bench.js';
 import { resolveConfig } from '../../src/train/train_config.js';
 import { buildAgentParts, setupRun } from '../../src/train/run_setup.js';
-
-async function benchCli(...args: string[]): Promise<string[]> {
-  const printed: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((line: string) => { printed.push(line); });
-  try {
-    const program = new Command().exitOverride();
-    registerBenchCommand(program);
-    await program.parseAsync(['node', 'prunerl', 'bench', 'train', '--seconds', '1', ...args]);
-  } finally {
-    log.mockRestore();
-  }
-  return printed;
-}
 
 describe('prunerl bench train --agent iqn|miqn|sac', () => {
   it('refuses what these agents cannot do, naming the flag', async () => {

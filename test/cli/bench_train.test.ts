@@ -1,22 +1,8 @@
 // `prunerl bench train --json` (issue 13 item 1): one JSON object timing the agent `prunerl train` would build.
-import { Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
-import { registerBenchCommand } from '../../src/cli/commands/bench.js';
+import { describe, expect, it } from 'vitest';
+import { benchCli } from '../helpers/bench_cli.js';
 import { resolveConfig } from '../../src/train/train_config.js';
 import { buildAgentParts } from '../../src/train/run_setup.js';
-
-async function benchCli(...args: string[]): Promise<string[]> {
-  const printed: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((line: string) => { printed.push(line); });
-  try {
-    const program = new Command().exitOverride();
-    registerBenchCommand(program);
-    await program.parseAsync(['node', 'prunerl', 'bench', 'train', '--seconds', '1', ...args]);
-  } finally {
-    log.mockRestore();
-  }
-  return printed;
-}
 
 describe('prunerl bench train', () => {
   it('refuses bad flags, naming them and what is allowed', async () => {
