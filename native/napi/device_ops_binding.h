@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/errors.h"
 #include "ops/device_ops.h"
 
 namespace prunerl::napi {
@@ -32,10 +33,11 @@ Napi::Value kthSmallestAbsJs(const Napi::CallbackInfo& info);
 Napi::Value embeddingProductJs(const Napi::CallbackInfo& info);          // iqn_binding.cpp
 Napi::Value embeddingProductBackwardJs(const Napi::CallbackInfo& info);
 
-// `entry` (a table member), or an Error naming the op and the device when that device has no kernel for it.
+// `entry` (a table member), or a RangeError naming the op and the device when that device has no kernel for it
+// (the same kind modelOpsOn throws when a Network needs such an op).
 template <typename Fn>
 Fn entryOf(const DeviceOps& ops, Fn entry, const char* op) {
-  if (entry == nullptr) throw std::runtime_error(std::string(op) + " has no kernel on device " + ops.device + " yet");
+  if (entry == nullptr) throw RangeError(std::string(op) + " has no kernel on device " + ops.device + " yet");
   return entry;
 }
 
