@@ -157,8 +157,10 @@ export interface CudaDeviceInfo {
 /** The ops every device implements (native/ops/device_ops.h), each bound once over the device's table
  *  (native/napi/device_ops_binding.cpp, whose list this mirrors; test/native/cuda.test.ts checks the two agree). */
 export const deviceOpNames = [
-  'gemm', 'matmul', 'maskedMatmul', 'spmm', 'spmmInputGrad', 'sddmm', 'huberLoss', 'adamStep', 'rmspropStep', 'relu',
-  'reluBackward', 'magnitudePrune', 'kthSmallestAbs', 'embeddingProduct', 'embeddingProductBackward',
+  'gemm', 'matmul', 'maskedMatmul', 'spmm', 'spmmInputGrad', 'sddmm', 'spmmBackward', 'huberLoss', 'adamStep',
+  'rmspropStep', 'relu', 'reluBackward', 'mseLoss', 'softmaxCrossEntropy', 'argmaxRows', 'maxRows', 'gatherRows',
+  'biasAdd', 'biasGrad', 'maxPool2dForward', 'maxPool2dBackward', 'magnitudePrune', 'kthSmallestAbs',
+  'embeddingProduct', 'embeddingProductBackward',
 ] as const satisfies readonly (keyof NativeAddon)[];
 export type DeviceOpName = (typeof deviceOpNames)[number];
 

@@ -3,6 +3,8 @@
 //   spmm           Y[batch,rows]  = X·Wᵀ         Yt = W ⋆ Xt
 //   spmmInputGrad  dX[batch,cols] = dY·W         dXt = Wᵀ ⋆ dYt  (Wᵀ's CSR: W's column view, values gathered)
 //   sddmm          dValues[e]     = Σ_b dY[b,row_e]·X[b,col_e]
+//   spmmBackward   both gradients: spmmInputGrad then sddmm (the CPU fuses them to read X once per column; on the
+//                  GPU each is its own coalesced kernel)
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -106,6 +108,11 @@ void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, f
     sddmmDevice(w.view, dyt.data(), xt.data(), static_cast<int>(batch), out.data());
   }
   out.download(dValues);
+}
+
+void spmmBackward(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues) {
+  cuda::spmmInputGrad(W, dY, batch, dX);  // qualified: argument-dependent lookup finds prunerl's too
+  cuda::sddmm(W, dY, X, batch, dValues);
 }
 
 }  // namespace prunerl::cuda

@@ -12,11 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "ops/conv2d.h"
 #include "ops/csr.h"
 #include "ops/device_ops.h"
+#include "ops/embedding_product.h"
 #include "ops/gemm.h"
 #include "ops/magnitude_prune.h"
 #include "ops/optim.h"
+#include "ops/pool2d.h"
 
 namespace prunerl::cuda {
 
@@ -51,6 +54,31 @@ void linearForward(const float* X, const float* W, const uint8_t* mask, int64_t 
 void spmm(const CsrMatrix& W, const float* X, int64_t batch, float* Y);
 void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX);
 void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues);
+void spmmBackward(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues);
+
+// conv2d.h's lowering, pool2d.h, the bias and residual ops of elementwise.h, host pointers (conv2d.cu, pool2d.cu,
+// elementwise.cu). maxPool2dBackward checks argmax on the host first (the CPU's RangeError).
+void im2col(const float* x, const Conv2dShape& s, float* patches);
+void col2im(const float* dPatches, const Conv2dShape& s, float* dx);
+void maxPool2dForward(const float* x, const Pool2dShape& s, float* y, int32_t* argmax);
+void maxPool2dBackward(const float* dy, const int32_t* argmax, int64_t outSize, int64_t inSize, float* dx);
+void biasAdd(float* y, const float* bias, int64_t rows, int64_t cols);
+void biasGrad(const float* dy, int64_t rows, int64_t cols, float* db);
+void addInPlace(float* y, const float* x, int64_t n);
+
+// losses.h's MSE and weighted cross-entropy (losses.cu), rows.h's reductions (rows.cu), host pointers; the CPU's
+// argument errors (at least one row/column; gatherRows' index range, checked on the host).
+double mseLoss(const float* pred, const float* target, int64_t n, float* grad);
+double softmaxCrossEntropyWeighted(const float* logits, const float* target, const float* weights, int64_t rows,
+                                   int64_t atoms, float* grad, float* perRow);
+void argmaxRows(const float* q, int64_t rows, int64_t cols, int32_t* out);
+void maxRows(const float* q, int64_t rows, int64_t cols, float* out);
+void gatherRows(const float* q, const int32_t* index, int64_t rows, int64_t cols, float* out);
+
+// embedding_product.h, host pointers (embedding_product.cu).
+void embeddingProduct(const float* state, const float* emb, const EmbeddingShape& s, float* out);
+void embeddingProductBackward(const float* dOut, const float* state, const float* emb, const EmbeddingShape& s,
+                              float* dState, float* dEmb);
 
 // losses.h / optim.h / elementwise.h, host pointers.
 double huberLoss(const float* pred, const float* target, int64_t n, float delta, float* grad);

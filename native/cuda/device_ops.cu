@@ -11,8 +11,7 @@ const DeviceOps& deviceOps() {
 #else
   static const char* const kName = "cuda";
 #endif
-  // Entries left null have no CUDA kernel yet (spmmBackward, the conv lowering, pooling, bias, residual add, MSE,
-  // cross-entropy, row reductions, the IQN embedding product): the bindings refuse them on this device by name.
+  // Every entry has a kernel; an entry left null would be refused on this device by name (missingModelOp, entryOf).
   static const DeviceOps ops = [] {
     DeviceOps o{};
     o.device = kName;
@@ -21,6 +20,21 @@ const DeviceOps& deviceOps() {
     o.spmm = spmm;
     o.spmmInputGrad = spmmInputGrad;
     o.sddmm = sddmm;
+    o.spmmBackward = spmmBackward;
+    o.im2col = im2col;
+    o.col2im = col2im;
+    o.maxPool2dForward = maxPool2dForward;
+    o.maxPool2dBackward = maxPool2dBackward;
+    o.biasAdd = biasAdd;
+    o.biasGrad = biasGrad;
+    o.addInPlace = addInPlace;
+    o.mseLoss = mseLoss;
+    o.softmaxCrossEntropyWeighted = softmaxCrossEntropyWeighted;
+    o.argmaxRows = argmaxRows;
+    o.maxRows = maxRows;
+    o.gatherRows = gatherRows;
+    o.embeddingProduct = embeddingProduct;
+    o.embeddingProductBackward = embeddingProductBackward;
     o.huberLoss = huberLoss;
     o.adamStep = adamStep;
     o.rmspropStep = rmspropStep;

@@ -8,6 +8,7 @@
 #include "ops/conv2d.h"
 #include "ops/pool2d.h"
 #include "napi/args.h"
+#include "napi/device_ops_binding.h"
 
 namespace prunerl::napi {
 namespace {
@@ -112,7 +113,7 @@ Napi::Value conv2dBackwardJs(const Napi::CallbackInfo& info) {
 }
 
 // maxPool2dForward(x, shape) -> { y, argmax }
-Napi::Value maxPool2dForwardJs(const Napi::CallbackInfo& info) {
+Napi::Value maxPool2dForwardOp(const Napi::CallbackInfo& info) {
   auto x = float32Arg(info[0], "x");
   Pool2dShape s = poolShapeArg(info[1]);
   requireLength(x.size, s.batch * s.height * s.width * s.channels, "x",
@@ -121,7 +122,8 @@ Napi::Value maxPool2dForwardJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Float32Array y = newFloat32(env, outSize);
   Napi::Int32Array argmax = newInt32(env, outSize);
-  maxPool2dForward(x.data, s, y.Data(), argmax.Data());
+  const DeviceOps& ops = opsOf(info);
+  entryOf(ops, ops.maxPool2dForward, "maxPool2dForward")(x.data, s, y.Data(), argmax.Data());
   Napi::Object out = Napi::Object::New(env);
   out.Set("y", y);
   out.Set("argmax", argmax);
@@ -129,25 +131,29 @@ Napi::Value maxPool2dForwardJs(const Napi::CallbackInfo& info) {
 }
 
 // maxPool2dBackward(dy, argmax, inputSize) -> dx
-Napi::Value maxPool2dBackwardJs(const Napi::CallbackInfo& info) {
+Napi::Value maxPool2dBackwardOp(const Napi::CallbackInfo& info) {
   auto dy = float32Arg(info[0], "dy");
   auto argmax = int32Arg(info[1], "argmax");
   const int64_t inSize = integerArg(info[2], "inputSize", 1, kMaxInt32);
   requireLength(argmax.size, dy.size, "argmax", "one index per dy entry: dy.length");
   Napi::Float32Array dx = newFloat32(info.Env(), inSize);
-  maxPool2dBackward(dy.data, argmax.data, dy.size, inSize, dx.Data());
+  const DeviceOps& ops = opsOf(info);
+  entryOf(ops, ops.maxPool2dBackward, "maxPool2dBackward")(dy.data, argmax.data, dy.size, inSize, dx.Data());
   return dx;
 }
 
 }  // namespace
+
+// The device ops of this file (device_ops_binding.h), bound once for every device.
+Napi::Value maxPool2dForwardJs(const Napi::CallbackInfo& info) { return maxPool2dForwardOp(info); }
+Napi::Value maxPool2dBackwardJs(const Napi::CallbackInfo& info) { return maxPool2dBackwardOp(info); }
 
 void registerConv(Napi::Env env, Napi::Object exports) {
   exportFunction<conv2dForwardJs<conv2dForward>>(env, exports, "conv2dForward");
   exportFunction<conv2dForwardJs<conv2dForwardReference>>(env, exports, "conv2dForwardReference");
   exportFunction<conv2dBackwardJs<conv2dBackward>>(env, exports, "conv2dBackward");
   exportFunction<conv2dBackwardJs<conv2dBackwardReference>>(env, exports, "conv2dBackwardReference");
-  exportFunction<maxPool2dForwardJs>(env, exports, "maxPool2dForward");
-  exportFunction<maxPool2dBackwardJs>(env, exports, "maxPool2dBackward");
+  // maxPool2dForward, maxPool2dBackward: registerDeviceOps (device_ops_binding.cpp), addon.cpp.
 }
 
 }  // namespace prunerl::napi

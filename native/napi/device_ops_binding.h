@@ -23,11 +23,21 @@ Napi::Value maskedMatmulJs(const Napi::CallbackInfo& info);
 Napi::Value spmmJs(const Napi::CallbackInfo& info);
 Napi::Value spmmInputGradJs(const Napi::CallbackInfo& info);
 Napi::Value sddmmJs(const Napi::CallbackInfo& info);
+Napi::Value spmmBackwardJs(const Napi::CallbackInfo& info);
 Napi::Value huberLossJs(const Napi::CallbackInfo& info);       // train_ops_binding.cpp
 Napi::Value adamStepJs(const Napi::CallbackInfo& info);
 Napi::Value rmspropStepJs(const Napi::CallbackInfo& info);
 Napi::Value reluJs(const Napi::CallbackInfo& info);
 Napi::Value reluBackwardJs(const Napi::CallbackInfo& info);
+Napi::Value mseLossJs(const Napi::CallbackInfo& info);
+Napi::Value softmaxCrossEntropyJs(const Napi::CallbackInfo& info);
+Napi::Value argmaxRowsJs(const Napi::CallbackInfo& info);
+Napi::Value maxRowsJs(const Napi::CallbackInfo& info);
+Napi::Value gatherRowsJs(const Napi::CallbackInfo& info);
+Napi::Value biasAddJs(const Napi::CallbackInfo& info);
+Napi::Value biasGradJs(const Napi::CallbackInfo& info);
+Napi::Value maxPool2dForwardJs(const Napi::CallbackInfo& info);  // conv_binding.cpp
+Napi::Value maxPool2dBackwardJs(const Napi::CallbackInfo& info);
 Napi::Value magnitudePruneJs(const Napi::CallbackInfo& info);  // prune_binding.cpp
 Napi::Value kthSmallestAbsJs(const Napi::CallbackInfo& info);
 Napi::Value embeddingProductJs(const Napi::CallbackInfo& info);          // iqn_binding.cpp

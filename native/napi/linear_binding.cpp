@@ -262,13 +262,10 @@ Napi::Value sddmmJs(const Napi::CallbackInfo& info) {
   return dValues;
 }
 
-namespace {
-
-using SpmmBackwardFn = void (*)(const CsrMatrix&, const float*, const float*, int64_t, float*, float*);
-
 // spmmBackward(dy, x, m, batch) -> { dx[batch, cols], dValues[nnz] }: spmmInputGrad and sddmm in one pass
-template <SpmmBackwardFn Kernel>
 Napi::Value spmmBackwardJs(const Napi::CallbackInfo& info) {
+  const DeviceOps& ops = opsOf(info);
+  const auto kernel = entryOf(ops, ops.spmmBackward, "spmmBackward");
   auto dy = float32Arg(info[0], "dy");
   auto x = float32Arg(info[1], "x");
   const auto held = CsrWrap::unwrap(info[2], "m");
@@ -278,27 +275,22 @@ Napi::Value spmmBackwardJs(const Napi::CallbackInfo& info) {
   requireLength(x.size, checkedProduct({batch, m.cols}, "x"), "x", product("batch·m.cols", batch, m.cols));
   auto dx = newFloat32(info.Env(), checkedProduct({batch, m.cols}, "the output"));
   auto dValues = newFloat32(info.Env(), m.nnz());
-  Kernel(m, dy.data, x.data, batch, dx.Data(), dValues.Data());
+  kernel(m, dy.data, x.data, batch, dx.Data(), dValues.Data());
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("dx", dx);
   out.Set("dValues", dValues);
   return out;
 }
 
-}  // namespace
-
 std::shared_ptr<const CsrMatrix> csrArg(const Napi::Value& v, const std::string& name) { return CsrWrap::unwrap(v, name); }
 
 void registerLinear(Napi::Env env, Napi::Object exports) {
-  // gemm, matmul, maskedMatmul, spmm, spmmInputGrad, sddmm (and the references): registerDeviceOps, addon.cpp.
+  // gemm, matmul, maskedMatmul, spmm, spmmInputGrad, sddmm, spmmBackward (and the references): registerDeviceOps, addon.cpp.
 
   // toCsr needs the class constructor: it travels as the function's data, freed with the environment.
   auto* ctor = new Napi::FunctionReference(Napi::Persistent(CsrWrap::define(env)));
   env.AddCleanupHook([ctor] { delete ctor; });
   exports.Set("toCsr", Napi::Function::New(env, guarded<toCsrJs>, "toCsr", ctor));
-
-  exportFunction<spmmBackwardJs<spmmBackward>>(env, exports, "spmmBackward");
-  exportFunction<spmmBackwardJs<spmmBackwardReference>>(env, exports, "spmmBackwardReference");
 }
 
 }  // namespace prunerl::napi

@@ -119,18 +119,19 @@ Napi::Value huberLossOp(const Napi::CallbackInfo& info) {
 }
 
 // mseLoss(pred, target) -> { loss, grad }
-Napi::Value mseLossJs(const Napi::CallbackInfo& info) {
+Napi::Value mseLossOp(const Napi::CallbackInfo& info) {
   const Span<float> pred = float32Arg(info[0], "pred");
   requireNonEmpty(pred, "pred");
   const Span<float> target = float32Arg(info[1], "target");
   requireLength(target.size, pred.size, "target", "pred.length");
   Napi::Float32Array grad = newFloat32(info.Env(), pred.size);
-  const double loss = mseLoss(pred.data, target.data, pred.size, grad.Data());
+  const DeviceOps& ops = opsOf(info);
+  const double loss = entryOf(ops, ops.mseLoss, "mseLoss")(pred.data, target.data, pred.size, grad.Data());
   return lossResult(info.Env(), loss, grad);
 }
 
 // softmaxCrossEntropy(logits, target, rows, atoms, weights?) -> { loss, grad, perRow }
-Napi::Value softmaxCrossEntropyJs(const Napi::CallbackInfo& info) {
+Napi::Value softmaxCrossEntropyOp(const Napi::CallbackInfo& info) {
   const Span<float> logits = float32Arg(info[0], "logits");
   const Span<float> target = float32Arg(info[1], "target");
   const Matrix shape = matrixArgs(info[2], info[3], "rows", "atoms", 1);
@@ -143,8 +144,9 @@ Napi::Value softmaxCrossEntropyJs(const Napi::CallbackInfo& info) {
   }
   Napi::Env env = info.Env();
   Napi::Float32Array grad = newFloat32(env, shape.size), perRow = newFloat32(env, shape.rows);
-  const double loss = softmaxCrossEntropyWeighted(logits.data, target.data, weights.data, shape.rows, shape.cols,
-                                                  grad.Data(), perRow.Data());
+  const DeviceOps& ops = opsOf(info);
+  const double loss = entryOf(ops, ops.softmaxCrossEntropyWeighted, "softmaxCrossEntropy")(
+      logits.data, target.data, weights.data, shape.rows, shape.cols, grad.Data(), perRow.Data());
   Napi::Object out = lossResult(env, loss, grad);
   out.Set("perRow", perRow);
   return out;
@@ -153,34 +155,37 @@ Napi::Value softmaxCrossEntropyJs(const Napi::CallbackInfo& info) {
 // ---- row reductions --------------------------------------------------------------------------------------------
 
 // argmaxRows(q, rows, cols) -> Int32Array(rows)
-Napi::Value argmaxRowsJs(const Napi::CallbackInfo& info) {
+Napi::Value argmaxRowsOp(const Napi::CallbackInfo& info) {
   const Span<float> q = float32Arg(info[0], "q");
   const Matrix shape = matrixArgs(info[1], info[2], "rows", "cols", 0);
   requireLength(q.size, shape.size, "q", shape.why);
   Napi::Int32Array out = newInt32(info.Env(), shape.rows);
-  argmaxRows(q.data, shape.rows, shape.cols, out.Data());
+  const DeviceOps& ops = opsOf(info);
+  entryOf(ops, ops.argmaxRows, "argmaxRows")(q.data, shape.rows, shape.cols, out.Data());
   return out;
 }
 
 // maxRows(q, rows, cols) -> Float32Array(rows)
-Napi::Value maxRowsJs(const Napi::CallbackInfo& info) {
+Napi::Value maxRowsOp(const Napi::CallbackInfo& info) {
   const Span<float> q = float32Arg(info[0], "q");
   const Matrix shape = matrixArgs(info[1], info[2], "rows", "cols", 0);
   requireLength(q.size, shape.size, "q", shape.why);
   Napi::Float32Array out = newFloat32(info.Env(), shape.rows);
-  maxRows(q.data, shape.rows, shape.cols, out.Data());
+  const DeviceOps& ops = opsOf(info);
+  entryOf(ops, ops.maxRows, "maxRows")(q.data, shape.rows, shape.cols, out.Data());
   return out;
 }
 
 // gatherRows(q, index, rows, cols) -> Float32Array(rows), out[r] = q[r, index[r]]
-Napi::Value gatherRowsJs(const Napi::CallbackInfo& info) {
+Napi::Value gatherRowsOp(const Napi::CallbackInfo& info) {
   const Span<float> q = float32Arg(info[0], "q");
   const Span<int32_t> index = int32Arg(info[1], "index");
   const Matrix shape = matrixArgs(info[2], info[3], "rows", "cols", 0);
   requireLength(q.size, shape.size, "q", shape.why);
   requireLength(index.size, shape.rows, "index", "one per row");
   Napi::Float32Array out = newFloat32(info.Env(), shape.rows);
-  gatherRows(q.data, index.data, shape.rows, shape.cols, out.Data());  // RangeError naming an index out of range
+  const DeviceOps& ops = opsOf(info);
+  entryOf(ops, ops.gatherRows, "gatherRows")(q.data, index.data, shape.rows, shape.cols, out.Data());  // RangeError naming an index out of range
   return out;
 }
 
@@ -301,24 +306,26 @@ Napi::Value reluBackwardOp(const Napi::CallbackInfo& info) {
 }
 
 // biasAdd(y, bias, rows, cols): y[r, c] += bias[c], in place
-Napi::Value biasAddJs(const Napi::CallbackInfo& info) {
+Napi::Value biasAddOp(const Napi::CallbackInfo& info) {
   const Span<float> y = float32Arg(info[0], "y");
   const Span<float> bias = float32Arg(info[1], "bias");
   const Matrix shape = matrixArgs(info[2], info[3], "rows", "cols", 0);
   requireLength(y.size, shape.size, "y", shape.why);
   requireLength(bias.size, shape.cols, "bias", "one per column");
   requireDisjoint({written(y, "y")}, {written(bias, "bias")});
-  biasAdd(y.data, bias.data, shape.rows, shape.cols);
+  const DeviceOps& ops = opsOf(info);
+  entryOf(ops, ops.biasAdd, "biasAdd")(y.data, bias.data, shape.rows, shape.cols);
   return info.Env().Undefined();
 }
 
 // biasGrad(dy, rows, cols) -> db[c] = Σ_r dy[r, c]
-Napi::Value biasGradJs(const Napi::CallbackInfo& info) {
+Napi::Value biasGradOp(const Napi::CallbackInfo& info) {
   const Span<float> dy = float32Arg(info[0], "dy");
   const Matrix shape = matrixArgs(info[1], info[2], "rows", "cols", 0);
   requireLength(dy.size, shape.size, "dy", shape.why);
   Napi::Float32Array db = newFloat32(info.Env(), shape.cols);
-  biasGrad(dy.data, shape.rows, shape.cols, db.Data());
+  const DeviceOps& ops = opsOf(info);
+  entryOf(ops, ops.biasGrad, "biasGrad")(dy.data, shape.rows, shape.cols, db.Data());
   return db;
 }
 
@@ -330,17 +337,18 @@ Napi::Value adamStepJs(const Napi::CallbackInfo& info) { return adamStepOp(info)
 Napi::Value rmspropStepJs(const Napi::CallbackInfo& info) { return rmspropStepOp(info); }
 Napi::Value reluJs(const Napi::CallbackInfo& info) { return reluOp(info); }
 Napi::Value reluBackwardJs(const Napi::CallbackInfo& info) { return reluBackwardOp(info); }
+Napi::Value mseLossJs(const Napi::CallbackInfo& info) { return mseLossOp(info); }
+Napi::Value softmaxCrossEntropyJs(const Napi::CallbackInfo& info) { return softmaxCrossEntropyOp(info); }
+Napi::Value argmaxRowsJs(const Napi::CallbackInfo& info) { return argmaxRowsOp(info); }
+Napi::Value maxRowsJs(const Napi::CallbackInfo& info) { return maxRowsOp(info); }
+Napi::Value gatherRowsJs(const Napi::CallbackInfo& info) { return gatherRowsOp(info); }
+Napi::Value biasAddJs(const Napi::CallbackInfo& info) { return biasAddOp(info); }
+Napi::Value biasGradJs(const Napi::CallbackInfo& info) { return biasGradOp(info); }
 
 void registerTrainOps(Napi::Env env, Napi::Object exports) {
-  exportFunction<mseLossJs>(env, exports, "mseLoss");
-  exportFunction<softmaxCrossEntropyJs>(env, exports, "softmaxCrossEntropy");
-  exportFunction<argmaxRowsJs>(env, exports, "argmaxRows");
-  exportFunction<maxRowsJs>(env, exports, "maxRows");
-  exportFunction<gatherRowsJs>(env, exports, "gatherRows");
   exportFunction<softmaxRowsJs>(env, exports, "softmaxRows");
-  // huberLoss, adamStep, rmspropStep, relu, reluBackward (and the references): registerDeviceOps, addon.cpp.
-  exportFunction<biasAddJs>(env, exports, "biasAdd");
-  exportFunction<biasGradJs>(env, exports, "biasGrad");
+  // huberLoss, mseLoss, softmaxCrossEntropy, adamStep, rmspropStep, relu, reluBackward, argmaxRows, maxRows,
+  // gatherRows, biasAdd, biasGrad: registerDeviceOps (device_ops_binding.cpp), addon.cpp.
 }
 
 }  // namespace prunerl::napi
