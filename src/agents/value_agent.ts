@@ -3,7 +3,7 @@
 // selection, and one update rule — DQN's TD target (optionally Double DQN) or C51's distributional target (Rainbow).
 // The update runs as one native call (native_learner.ts) by default; `learner: 'reference'` runs the TypeScript
 // dqnUpdate / c51Update it is tested against. The replay buffer, the exploration schedule and the loop live in the trainer.
-import { native } from '../native.js';
+import { native, type ModelDevice } from '../native.js';
 import { Network, type LayerSpec, type OptimizerSpec } from '../nn/network.js';
 import type { Random } from '../random/random.js';
 import type { ReplayBatch } from './replay/replay_buffer.js';
@@ -30,6 +30,8 @@ export interface ValueAgentOptions {
   seed: number;
   /** 'native' (default): the fused native update; 'reference': the TypeScript dqnUpdate / c51Update. */
   learner?: 'native' | 'reference';
+  /** The device table of the online and target networks (and so of the fused learner); default 'cpu'. */
+  device?: ModelDevice;
 }
 
 export class ValueAgent {
@@ -47,7 +49,10 @@ export class ValueAgent {
     if (!last || last.type !== 'linear' || last.out !== headOutputs(this.head)) {
       throw new RangeError(`Expected the last layer to be linear with ${headOutputs(this.head)} units for a ${this.head.kind} head`);
     }
-    this.online = new Network({ layers: options.layers, inputShape: options.inputShape, seed: options.seed });
+    this.online = new Network({
+      layers: options.layers, inputShape: options.inputShape, seed: options.seed,
+      ...(options.device === undefined ? {} : { device: options.device }),
+    });
     this.online.setOptimizer(options.optimizer);
     this.target = this.online.cloneArchitecture();
     this.target.copyFrom(this.online);

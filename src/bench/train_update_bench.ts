@@ -8,8 +8,8 @@
 // measured under the same machine load. `peer: 'pytorch'` times the same update in PyTorch eager on the CPU
 // (src/bench/pytorch_peer.ts) in the same turns, after checking on one batch that both sides compute the same update.
 import { availableParallelism, loadavg } from 'node:os';
-import { native } from '../native.js';
-import { resolveDevice } from '../backends/device.js';
+import { native, type ModelDevice } from '../native.js';
+import { modelDeviceFor } from '../backends/device.js';
 import { Random } from '../random/random.js';
 import type { BoxSpace } from '../envs/env.js';
 import type { ArchitectureName } from '../nn/architectures.js';
@@ -65,8 +65,8 @@ export interface UpdateTimes {
 
 export interface TrainBenchResult {
   net: ArchitectureName; width: number; sparsity: number; agent: 'dqn' | 'rainbow';
-  /** The device asked for and the one that ran (CUDA training falls back to the CPU today). */
-  device: 'cpu' | 'cuda'; deviceUsed: 'cpu' | 'cuda';
+  /** The device asked for and the one that ran (the CPU when no GPU is present; cuda-emulated under PRUNERL_CUDA_EMULATE=1). */
+  device: 'cpu' | 'cuda'; deviceUsed: 'cpu' | 'cuda' | 'cuda-emulated';
   observation: 'minatar' | 'cartpole';
   batchSize: number;
   learner: 'native' | 'reference';
@@ -111,16 +111,13 @@ export async function benchTrainUpdate(options: TrainBenchOptions): Promise<Trai
   const config = configOf(learner);
   const peerKind = options.peer ?? 'none';
   if (peerKind === 'pytorch') checkPeerCanRun(config);
-  const deviceUsed = resolveDevice(config.device, { warn: options.warn }).device;
-  if (deviceUsed === 'cuda') {
-    // As the trainer does: the CUDA kernels exist, the device-resident Network does not yet.
-    (options.warn ?? console.warn)('prunerl: a CUDA device is present, but training on it is not implemented yet; timing the CPU update');
-  }
-  const main = prepare(config, space, actions, seed);
+  // As the trainer: the networks on the GPU when there is one, else the CPU after one line saying why.
+  const deviceUsed = modelDeviceFor(config.device, { warn: options.warn });
+  const main = prepare(config, space, actions, seed, deviceUsed);
   let reference: ReturnType<typeof prepare> | null = null;
   let peer: PytorchPeer | null = null;
   try {
-    reference = options.compareReference ? prepare(configOf('reference'), space, actions, seed) : null;
+    reference = options.compareReference ? prepare(configOf('reference'), space, actions, seed, deviceUsed) : null;
     const peerSide = peerKind === 'pytorch' ? await startPeer(config, main, space, actions, seed, options.warn ?? console.warn) : null;
     peer = peerSide?.peer ?? null;
     const sides = reference ? [main, reference] : [main];
@@ -204,8 +201,8 @@ async function startPeer(config: TrainConfig, main: ReturnType<typeof prepare>, 
 }
 
 /** An agent as `prunerl train` builds it, pruned, with a filled replay buffer and a timer for its updates. */
-function prepare(config: TrainConfig, space: BoxSpace, actions: number, seed: number) {
-  const { agent, replay, pruner } = buildAgentParts(config, space, actions);
+function prepare(config: TrainConfig, space: BoxSpace, actions: number, seed: number, device: ModelDevice) {
+  const { agent, replay, pruner } = buildAgentParts(config, space, actions, device);
   if (pruner) {
     pruner.apply(config.sparsity);
     // As in training, where the target is a copy of the pruned online network after its first sync.

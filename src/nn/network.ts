@@ -3,7 +3,7 @@
 // dense, masked-dense or CSR kernels depending on how much of it is pruned (the 'auto' policy); callers never
 // branch on that.
 import {
-  native, type LayerSpec, type NativeNetwork, type OptimizerSpec, type ParamInfo, type RepresentationPolicy,
+  native, type LayerSpec, type ModelDevice, type NativeNetwork, type OptimizerSpec, type ParamInfo, type RepresentationPolicy,
 } from '../native.js';
 import {
   expectFinite, expectFloat32Array, expectInteger, expectLength, expectNumberIn, expectOneOf, expectUint8Array, expectZeroOne, typeError,
@@ -18,6 +18,12 @@ export interface NetworkConfig {
   inputShape: number[];
   /** Seeds PyTorch-style default initialisation (uniform ±1/√fan_in for weights and biases). */
   seed: number;
+  /**
+   * The device table every op runs through (default 'cpu'): 'cuda' needs a GPU (src/backends/device.ts chooses it
+   * for `--device cuda`); 'cuda-emulated' runs the CUDA kernels on the host emulator (tests); 'cpu-reference' the
+   * CPU's plain reference loops.
+   */
+  device?: ModelDevice;
 }
 
 // Set by Network's static block: the native object behind a Network, for the fused learner only.
@@ -43,7 +49,9 @@ export class Network {
     if (!Array.isArray(config.inputShape)) throw typeError('an array', 'config.inputShape', config.inputShape);
     expectInteger(config.seed, 'config.seed', 0);
     this.config = structuredClone(config);
-    this.#native = new native.Network(config.layers, config.inputShape, config.seed);
+    this.#native = config.device === undefined
+      ? new native.Network(config.layers, config.inputShape, config.seed)
+      : new native.Network(config.layers, config.inputShape, config.seed, config.device);
   }
 
   /** A new network with the same layers (weights re-initialised from `seed`, default: the same seed). */

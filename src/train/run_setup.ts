@@ -20,6 +20,7 @@ import { Pruner } from '../prune/pruner.js';
 import { constantSchedule, polynomialSchedule, type SparsitySchedule } from '../prune/schedule.js';
 import type { SparsityDistribution } from '../prune/distribution.js';
 import type { OptimizerSpec } from '../nn/network.js';
+import type { ModelDevice } from '../native.js';
 import type { TrainConfig } from './train_config.js';
 
 export interface RunParts {
@@ -83,7 +84,7 @@ export type AgentParts = Omit<RunParts, 'env' | 'evalEnv'>;
  * Everything of a run but its envs, from the config and the env's spaces alone: `prunerl train` calls it through
  * setupRun, and `prunerl bench train` calls it with MinAtar- or CartPole-shaped spaces, so both time one agent.
  */
-export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number): AgentParts {
+export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number, device: ModelDevice = 'cpu'): AgentParts {
   const net: ArchitectureName = c.net ?? (space.shape.length === 3 ? 'minatar' : 'mlp');
   const head = headOf(c, actions);
   const layers = architecture(net, { width: c.width, widthScales: c.widthScales, outputs: headOutputs(head), inputShape: space.shape });
@@ -91,6 +92,7 @@ export function buildAgentParts(c: TrainConfig, space: BoxSpace, actions: number
     layers, inputShape: space.shape, head, optimizer: optimizerSpecOf(c.optimizer), double: c.double,
     // CQL adds its term through dqnUpdate/c51Update's extraTerm callback: the TypeScript path.
     loss: c.loss, seed: c.seed, learner: isOfflineAgent(c.agent) ? 'reference' : c.learner,
+    ...(device === 'cpu' ? {} : { device }),
   });
   const agent = c.agent === 'iqn' || c.agent === 'miqn' ? iqnAgentOf(c, layers, space)
     : isOfflineAgent(c.agent) ? cqlRunAgent(valueAgent(), { alpha: c.cqlAlpha, double: c.double, loss: c.loss })
@@ -139,7 +141,8 @@ function buildSacParts(c: TrainConfig, env: ContinuousEnv): AgentParts {
   return { net: 'mlp', head, agent, replay, pruner, totalUpdates };
 }
 
-export async function setupRun(c: TrainConfig): Promise<RunParts> {
+/** `device`: the table the value agents' networks run on (modelDeviceFor); IQN and SAC networks stay on the CPU. */
+export async function setupRun(c: TrainConfig, device: ModelDevice = 'cpu'): Promise<RunParts> {
   registerBuiltinEnvs();
   if (c.agent === 'sac') {
     const env = await makeContinuousEnv(c.env, {});
@@ -149,5 +152,5 @@ export async function setupRun(c: TrainConfig): Promise<RunParts> {
   }
   const env = await makeEnv(c.env, {});
   const evalEnv = await makeEnv(c.env, {});
-  return { env, evalEnv, ...buildAgentParts(c, env.observationSpace, env.actionSpace.n) };
+  return { env, evalEnv, ...buildAgentParts(c, env.observationSpace, env.actionSpace.n, device) };
 }

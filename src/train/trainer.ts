@@ -15,11 +15,14 @@ import { evaluate, scaleObservations, toInput } from './evaluation.js';
 import { setupRun, type RunParts } from './run_setup.js';
 import { probeMetrics } from './probe_metrics.js';
 import type { TrainConfig } from './train_config.js';
-import { resolveDevice } from '../backends/device.js';
+import { modelDeviceFor } from '../backends/device.js';
 import { PrioritizedReplayBuffer } from '../agents/replay/prioritized_replay_buffer.js';
 import { ReplayRecorder } from '../offline/replay_recorder.js';
 import { trainOffline } from '../offline/offline_trainer.js';
 import type { ReplayBatch } from '../agents/replay/replay_buffer.js';
+
+/** The agents whose networks take a device (ValueAgent's); the rest run on the CPU. */
+const onDeviceAgents: readonly string[] = ['dqn', 'rainbow'];
 
 export interface TrainSummary {
   env: string;
@@ -110,13 +113,16 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
     if (!existsSync(checkpointPath)) throw new Error(`Expected a checkpoint to resume from at ${checkpointPath} but there is none`);
     config = readCheckpointHeader(checkpointPath).config;
   }
-  if (resolveDevice(config.device, { warn: options.warn }).device === 'cuda') {
-    // The CUDA kernels exist (native/cuda) but the device-resident Network does not yet: say so, train on the CPU.
-    (options.warn ?? console.warn)("prunerl: a CUDA device is present, but training on it is not implemented yet; training on the CPU");
+  // --device cuda: the value agents' networks (and so their fused learner) on the GPU; without one, the CPU after one
+  // line saying why (modelDeviceFor). The other agents' networks have no device option yet: one line says so.
+  let device = modelDeviceFor(config.device, { warn: options.warn });
+  if (device !== 'cpu' && (config.offline !== undefined || !onDeviceAgents.includes(config.agent))) {
+    (options.warn ?? console.warn)(`prunerl: only dqn and rainbow networks run on ${device} so far; ${config.agent}${config.offline !== undefined ? ' (offline)' : ''} trains on the CPU`);
+    device = 'cpu';
   }
   if (config.offline !== undefined) return trainOffline(config, options);
   writeTextFileAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  const parts = await setupRun(config);
+  const parts = await setupRun(config, device);
   const { agent, replay, evalEnv, pruner } = parts;
   let env = parts.env;
   const c = config;

@@ -43,7 +43,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--width <n>', 'width multiplier, an integer in [1, 16]', '1')
     .option('--sparsity <s>', 'final sparsity in [0, 1), applied with the configured distribution (ERK by default)', '0.95')
     .option('--agent <name>', 'dqn, rainbow, iqn, miqn or sac (sac: Pendulum-shaped batches, --net mlp)', 'dqn')
-    .option('--device <name>', 'cpu or cuda (CUDA training falls back to the CPU today, saying why)', 'cpu')
+    .option('--device <name>', 'cpu or cuda (without a GPU: the CPU, saying why in one line)', 'cpu')
     .option('--seconds <n>', 'seconds of timed updates, an integer in [1, 600]', '3')
     .option('--learner <name>', 'native (the fused update train runs), reference (the TypeScript one) or both, timed in turns', 'both')
     .option('--preset <name>', `a preset under the flags, as train's; its agent and net unless --agent/--net are given (${presetNames.join(', ')})`)
