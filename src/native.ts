@@ -152,6 +152,9 @@ export interface CudaDeviceInfo {
   /** why deviceCount is 0, null otherwise */
   reason: string | null;
   devices: { index: number; name: string; computeCapability: string; memoryBytes: number; multiprocessors: number }[];
+  /** cuBLAS, loaded at run time for the GPU's dense products (native/cuda/cublas_loader.cu); without it (or with
+   *  PRUNERL_CUBLAS=0) our own GEMM kernel runs, and `reason` says why in one line. */
+  cublas: { found: boolean; library: string | null; reason: string | null };
 }
 
 /** The ops every device implements (native/ops/device_ops.h), each bound once over the device's table

@@ -3,10 +3,12 @@
 // 4×4 register tile, K in steps of 16 through shared memory. The loads follow the operand's memory order (a
 // template per transA/transB case) so every tile load is coalesced. Accumulates in float.
 // Not tuned (no double buffering, no tensor cores); bench/cuda.js measures it against nothing but itself so far.
+// gemmDevice runs cuBLAS instead when libcublas loads at run time (cublas_loader.cu; PRUNERL_CUBLAS=0 keeps this one).
 #include <cuda_runtime.h>
 
 #include <algorithm>
 
+#include "cuda/cublas_loader.h"
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"
@@ -90,6 +92,7 @@ int64_t storedElements(bool trans, int64_t rows, int64_t cols, int64_t ld) {
 
 void gemmDevice(const GemmArgs& g) {
   if (g.M == 0 || g.N == 0) return;
+  if (cublasGemm(g)) return;  // cuBLAS when the machine has it (cublas_loader.h); else our kernel below
   const dim3 grid(static_cast<unsigned>((g.N + kTileN - 1) / kTileN), static_cast<unsigned>((g.M + kTileM - 1) / kTileM));
   const int M = static_cast<int>(g.M), N = static_cast<int>(g.N), K = static_cast<int>(g.K);
   if (!g.transA && !g.transB)

@@ -11,6 +11,7 @@
 #include "napi/device_ops_binding.h"
 
 #ifdef PRUNERL_WITH_CUDA
+#include "cuda/cublas_loader.h"
 #include "cuda/cuda_api.h"
 #endif
 
@@ -66,7 +67,7 @@ Napi::Value cudaAvailableJs(const Napi::CallbackInfo& info) {
 }
 
 // { compiled, deviceCount, runtimeVersion, driverVersion, reason, devices: [{ index, name, computeCapability,
-//   memoryBytes, multiprocessors }] }; never throws.
+//   memoryBytes, multiprocessors }], cublas: { found, library, reason } }; never throws.
 Napi::Value cudaDeviceInfoJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const cuda::RuntimeInfo r = cuda::probe();
@@ -88,6 +89,12 @@ Napi::Value cudaDeviceInfoJs(const Napi::CallbackInfo& info) {
     devices.Set(i, od);
   }
   o.Set("devices", devices);
+  const cuda::CublasLibrary& cublas = cuda::cublasLibrary();
+  Napi::Object ob = Napi::Object::New(env);
+  ob.Set("found", cublas.found);
+  ob.Set("library", cublas.found ? Napi::String::New(env, cublas.path) : env.Null());
+  ob.Set("reason", cublas.found ? env.Null() : Napi::String::New(env, cublas.reason));
+  o.Set("cublas", ob);
   return o;
 }
 #else
@@ -102,6 +109,11 @@ Napi::Value cudaDeviceInfoJs(const Napi::CallbackInfo& info) {
   o.Set("driverVersion", 0);
   o.Set("reason", kNotBuilt);
   o.Set("devices", Napi::Array::New(env, 0));
+  Napi::Object ob = Napi::Object::New(env);
+  ob.Set("found", false);
+  ob.Set("library", env.Null());
+  ob.Set("reason", kNotBuilt);
+  o.Set("cublas", ob);
   return o;
 }
 
