@@ -62,6 +62,9 @@ export type LayerSpec =
   | { type: 'maxpool2d'; kernel: number; stride?: number; padding?: number }
   | { type: 'residual'; body: LayerSpec[] };
 
+/** Batch B, online quantiles N and target samples N' of the IQN quantile Huber loss. */
+export interface QuantileHuberLossShape { batch: number; quantiles: number; targetQuantiles: number }
+
 /** Batch B, quantiles per state N, features D of the IQN embedding product. */
 export interface EmbeddingProductShape { batch: number; quantiles: number; features: number }
 
@@ -163,7 +166,7 @@ export const deviceOpNames = [
   'gemm', 'matmul', 'maskedMatmul', 'spmm', 'spmmInputGrad', 'sddmm', 'spmmBackward', 'huberLoss', 'adamStep',
   'rmspropStep', 'relu', 'reluBackward', 'mseLoss', 'softmaxCrossEntropy', 'argmaxRows', 'maxRows', 'gatherRows',
   'biasAdd', 'biasGrad', 'maxPool2dForward', 'maxPool2dBackward', 'magnitudePrune', 'kthSmallestAbs',
-  'embeddingProduct', 'embeddingProductBackward',
+  'embeddingProduct', 'embeddingProductBackward', 'quantileHuberLoss',
 ] as const satisfies readonly (keyof NativeAddon)[];
 export type DeviceOpName = (typeof deviceOpNames)[number];
 
@@ -228,6 +231,12 @@ export interface NativeAddon {
                            dState: Float32Array, dEmbedding: Float32Array): void;
   embeddingProductBackwardReference(dOut: Float32Array, state: Float32Array, embedding: Float32Array,
                                     shape: EmbeddingProductShape, dState: Float32Array, dEmbedding: Float32Array): void;
+  /** IQN's quantile Huber loss (native/ops/quantile_huber.h; reference: src/agents/iqn/quantile_huber.ts, bit for
+   *  bit): overwrites grad [batch·quantiles] and perSample [batch] (their own memory), returns the batch loss. */
+  quantileHuberLoss(pred: Float32Array, taus: Float32Array, target: Float32Array, shape: QuantileHuberLossShape,
+                    kappa: number, weights: Float32Array | null, grad: Float32Array, perSample: Float32Array): number;
+  quantileHuberLossReference(pred: Float32Array, taus: Float32Array, target: Float32Array, shape: QuantileHuberLossShape,
+                             kappa: number, weights: Float32Array | null, grad: Float32Array, perSample: Float32Array): number;
 
   // training ops (train_ops_binding.cpp)
   huberLoss(pred: Float32Array, target: Float32Array, delta: number): LossResult;

@@ -69,6 +69,7 @@ const DeviceOps& cpuOps() {
     o.kthSmallestAbs = kthSmallestAbsAll;
     o.embeddingProduct = embeddingProduct;
     o.embeddingProductBackward = embeddingProductBackward;
+    o.quantileHuberLoss = quantileHuberLoss;
     return o;
   }();
   return ops;
@@ -88,6 +89,7 @@ const DeviceOps& cpuReferenceOps() {
     o.kthSmallestAbs = kthSmallestAbsAllReference;
     o.embeddingProduct = embeddingProductReference;
     o.embeddingProductBackward = embeddingProductBackwardReference;
+    o.quantileHuberLoss = quantileHuberLossReference;
     return o;
   }();
   return ops;

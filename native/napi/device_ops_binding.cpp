@@ -40,6 +40,7 @@ const DeviceOpBinding kDeviceOps[] = {
     {"kthSmallestAbs", guarded<kthSmallestAbsJs>, false},
     {"embeddingProduct", guarded<embeddingProductJs>, true},
     {"embeddingProductBackward", guarded<embeddingProductBackwardJs>, true},
+    {"quantileHuberLoss", guarded<quantileHuberLossJs>, true},
 };
 
 // Every table registered so far (static tables, so the pointers stay valid), for modelOpsOn. Guarded: worker threads

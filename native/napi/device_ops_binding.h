@@ -42,6 +42,7 @@ Napi::Value magnitudePruneJs(const Napi::CallbackInfo& info);  // prune_binding.
 Napi::Value kthSmallestAbsJs(const Napi::CallbackInfo& info);
 Napi::Value embeddingProductJs(const Napi::CallbackInfo& info);          // iqn_binding.cpp
 Napi::Value embeddingProductBackwardJs(const Napi::CallbackInfo& info);
+Napi::Value quantileHuberLossJs(const Napi::CallbackInfo& info);          // iqn_binding.cpp
 
 // `entry` (a table member), or a RangeError naming the op and the device when that device has no kernel for it
 // (the same kind modelOpsOn throws when a Network needs such an op).

@@ -1,14 +1,17 @@
-// Node-API face of IQN's τ-embedding product (ops/embedding_product.h), bound once over every device's table:
+// Node-API face of IQN's ops (ops/embedding_product.h, ops/quantile_huber.h), bound once over every device's table:
 //   embeddingProduct(state, embedding, { batch, quantiles, features }, out) -> out
 //   embeddingProductBackward(dOut, state, embedding, shape, dState, dEmbedding) -> undefined
-// The outputs are caller arrays (the IQN network reuses them every update: B·N·D floats each), overwritten; they may
-// not overlap an input or each other.
+//   quantileHuberLoss(pred, taus, target, { batch, quantiles, targetQuantiles }, kappa, weights | null, grad,
+//                     perSample) -> the batch loss
+// The outputs are caller arrays (the IQN update reuses them every update), overwritten; they may not overlap an
+// input or each other.
 #include <string>
 #include <vector>
 
 #include "napi/args.h"
 #include "napi/device_ops_binding.h"
 #include "ops/embedding_product.h"
+#include "ops/quantile_huber.h"
 
 namespace prunerl::napi {
 namespace {
@@ -46,6 +49,17 @@ void requireOwnMemory(const std::vector<Named>& outputs, const std::vector<Named
   }
 }
 
+QuantileHuberShape quantileShapeArg(const Napi::Value& v) {
+  const Napi::Object o = objectArg(v, "shape");
+  QuantileHuberShape s;
+  s.batch = integerField(o, "shape", "batch", 1, kMaxSize);
+  s.quantiles = integerField(o, "shape", "quantiles", 1, kMaxSize);
+  s.targetQuantiles = integerField(o, "shape", "targetQuantiles", 1, kMaxSize);
+  checkedProduct({s.batch, s.quantiles}, "shape.batch·shape.quantiles");
+  checkedProduct({s.batch, s.targetQuantiles}, "shape.batch·shape.targetQuantiles");
+  return s;
+}
+
 }  // namespace
 
 Napi::Value embeddingProductJs(const Napi::CallbackInfo& info) {
@@ -79,6 +93,29 @@ Napi::Value embeddingProductBackwardJs(const Napi::CallbackInfo& info) {
   requireOwnMemory({{dState, "dState"}, {dEmb, "dEmbedding"}}, {{dOut, "dOut"}, {state, "state"}, {emb, "embedding"}});
   kernel(dOut.data, state.data, emb.data, s, dState.data, dEmb.data);
   return info.Env().Undefined();
+}
+
+Napi::Value quantileHuberLossJs(const Napi::CallbackInfo& info) {
+  const DeviceOps& ops = opsOf(info);
+  const auto kernel = entryOf(ops, ops.quantileHuberLoss, "quantileHuberLoss");
+  const Span<float> pred = float32Arg(info[0], "pred"), taus = float32Arg(info[1], "taus");
+  const Span<float> target = float32Arg(info[2], "target");
+  const QuantileHuberShape s = quantileShapeArg(info[3]);
+  const double kappa = numberArg(info[4], "kappa");
+  if (!(kappa > 0)) throw prunerl::RangeError("Expected a number > 0 for kappa but received " + describe(info[4]));
+  const Span<float> weights = optionalFloat32Arg(info[5], "weights");
+  const Span<float> grad = float32Arg(info[6], "grad"), perSample = float32Arg(info[7], "perSample");
+  const int64_t rows = s.batch * s.quantiles;
+  requireLength(pred.size, rows, "pred", "shape.batch·shape.quantiles");
+  requireLength(taus.size, rows, "taus", "shape.batch·shape.quantiles");
+  requireLength(target.size, s.batch * s.targetQuantiles, "target", "shape.batch·shape.targetQuantiles");
+  if (weights.data != nullptr) requireLength(weights.size, s.batch, "weights", "shape.batch");
+  requireLength(grad.size, rows, "grad", "shape.batch·shape.quantiles");
+  requireLength(perSample.size, s.batch, "perSample", "shape.batch");
+  requireOwnMemory({{grad, "grad"}, {perSample, "perSample"}},
+                   {{pred, "pred"}, {taus, "taus"}, {target, "target"}, {weights, "weights"}});
+  const double loss = kernel(pred.data, taus.data, target.data, weights.data, s, kappa, grad.data, perSample.data);
+  return Napi::Number::New(info.Env(), loss);
 }
 
 }  // namespace prunerl::napi

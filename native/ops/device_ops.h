@@ -14,6 +14,7 @@
 #include "ops/conv2d.h"
 #include "ops/csr.h"
 #include "ops/embedding_product.h"
+#include "ops/quantile_huber.h"
 #include "ops/gemm.h"
 #include "ops/magnitude_prune.h"
 #include "ops/optim.h"
@@ -65,6 +66,9 @@ struct DeviceOps {
   void (*embeddingProduct)(const float* state, const float* emb, const EmbeddingShape& s, float* out);
   void (*embeddingProductBackward)(const float* dOut, const float* state, const float* emb, const EmbeddingShape& s,
                                    float* dState, float* dEmb);
+  // quantile_huber.h: IQN's quantile Huber loss; returns the batch loss, overwrites grad [B, N] and perSample [B].
+  double (*quantileHuberLoss)(const float* pred, const float* taus, const float* target, const float* weights,
+                              const QuantileHuberShape& s, double kappa, float* grad, float* perSample);
 };
 
 // The name of the first op a Network or Learner needs that `ops` lacks (a null entry), or nullptr when it has them

@@ -104,10 +104,12 @@ describe('cuda: availability and errors without a device', () => {
       ['embeddingProduct', () => cuda.embeddingProduct(f(2), f(4), { batch: 1, quantiles: 2, features: 2 }, f(4))],
       ['embeddingProductBackward', () =>
         cuda.embeddingProductBackward(f(4), f(2), f(4), { batch: 1, quantiles: 2, features: 2 }, f(2), f(4))],
+      ['quantileHuberLoss', () =>
+        cuda.quantileHuberLoss(f(2), f(2), f(2), { batch: 1, quantiles: 2, targetQuantiles: 2 }, 1, null, f(2), f(1))],
     ];
-    // Ops whose CUDA table entry is null would be refused by name before any device is needed; every op has a
-    // kernel now (the refusal itself: network_device.test.ts).
-    const noKernel = new Set<string>();
+    // Ops whose CUDA table entry is null: refused by name before any device is needed (the IQN loss has no CUDA
+    // kernel; IQN networks stay on the CPU).
+    const noKernel = new Set(['quantileHuberLoss']);
     expect(calls.map(([name]) => name).sort()).toEqual(kernelNames);
     for (const [name, call] of calls) {
       const e = thrown(call);

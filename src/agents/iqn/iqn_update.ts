@@ -11,7 +11,7 @@ import type { Random } from '../../random/random.js';
 import type { ReplayBatch } from '../replay/replay_buffer.js';
 import type { UpdateResult } from '../dqn_update.js';
 import type { IqnNetwork } from './iqn_network.js';
-import { quantileHuberLoss } from './quantile_huber.js';
+import { quantileHuberLoss, quantileHuberLossNative } from './quantile_huber.js';
 import { softmaxPolicy, type MunchausenConstants } from './munchausen.js';
 
 export interface IqnUpdateOptions {
@@ -87,7 +87,9 @@ export function iqnUpdate(online: IqnNetwork, target: IqnNetwork, batch: ReplayB
   const z = online.forward(batch.obs, B, taus);
   const theta = new Float32Array(B * N);
   for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) theta[b * N + i] = z[(b * N + i) * A + batch.actions[b]];
-  const { loss, grad, perSample } = quantileHuberLoss(theta, taus, y, { batch: B, quantiles: N, targetQuantiles: M }, options.kappa, batch.weights ?? null);
+  // The TypeScript loop on the network's reference path, else the native op (bit-identical).
+  const lossOf = online.config.reference ? quantileHuberLoss : quantileHuberLossNative;
+  const { loss, grad, perSample } = lossOf(theta, taus, y, { batch: B, quantiles: N, targetQuantiles: M }, options.kappa, batch.weights ?? null);
   const dZ = new Float32Array(B * N * A);
   for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) dZ[(b * N + i) * A + batch.actions[b]] = grad[b * N + i];
   online.backward(dZ);

@@ -7,8 +7,9 @@
 //   ℓ_b        = Σ_i (1/N') Σ_j ρ(u_{b,i,j})             loss = (1/B) Σ_b w_b · ℓ_b   (w_b = 1 without PER)
 // dloss/dθ_{b,i} = −(w_b / (B·N'·κ)) Σ_j |τ_{b,i} − 1{u < 0}| · clamp(u, −κ, κ)
 //
-// Op contract (the native op this becomes): quantileHuberLoss(pred [B, N], taus [B, N], target [B, N'], κ,
-// weights [B] | null) → { loss, grad [B, N], perSample [B] }. Targets are constants (no gradient).
+// Targets are constants (no gradient). This loop is the reference of the native op (native/ops/quantile_huber.h,
+// `native.quantileHuberLoss`), which the IQN update calls: same double arithmetic in the same order, bit for bit.
+import { native } from '../../native.js';
 
 export interface QuantileHuberResult {
   /** The batch loss (weighted mean of perSample). */
@@ -61,5 +62,16 @@ export function quantileHuberLoss(
     perSample[b] = sample;
     loss += w * sample / B;
   }
+  return { loss, grad, perSample };
+}
+
+/** quantileHuberLoss through the native op (bit-identical to the loop above; the lengths are checked there). */
+export function quantileHuberLossNative(
+  pred: Float32Array, taus: Float32Array, target: Float32Array, shape: QuantileHuberShape, kappa = 1,
+  weights: Float32Array | null = null,
+): QuantileHuberResult {
+  const grad = new Float32Array(shape.batch * shape.quantiles);
+  const perSample = new Float32Array(shape.batch);
+  const loss = native.quantileHuberLoss(pred, taus, target, shape, kappa, weights, grad, perSample);
   return { loss, grad, perSample };
 }

@@ -1,10 +1,11 @@
-// IQN's native τ-embedding product (native.embeddingProduct / embeddingProductBackward, and their plain CPU
-// references) against the TypeScript loops in src/agents/iqn/cosine_embedding.ts on random odd sizes: bit for bit
-// (the same float operations in the same order), and the whole IqnNetwork's native path against its TypeScript
-// reference path (`reference: true`).
+// IQN's native ops — the τ-embedding product (native.embeddingProduct / embeddingProductBackward) and the quantile
+// Huber loss (native.quantileHuberLoss), with their plain CPU references — against the TypeScript loops in
+// src/agents/iqn/cosine_embedding.ts and quantile_huber.ts on random odd sizes: bit for bit (the same operations in
+// the same order), and the whole IqnNetwork's native path against its TypeScript reference path (`reference: true`).
 import { describe, expect, it } from 'vitest';
 import { embeddingProduct, embeddingProductBackward } from '../../../src/agents/iqn/cosine_embedding.js';
 import { IqnNetwork } from '../../../src/agents/iqn/iqn_network.js';
+import { quantileHuberLoss } from '../../../src/agents/iqn/quantile_huber.js';
 import { native, type LayerSpec } from '../../../src/native.js';
 import { expectClose } from '../../helpers/compare.js';
 import { randomFloat32, rng, testSeed } from '../../helpers/random.js';
@@ -21,7 +22,7 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
 }
 
 describe(`native τ-embedding product (seed ${testSeed})`, () => {
-  it('refuses wrong lengths, overlapping outputs and a device without the kernel, naming them', () => {
+  it('refuses wrong lengths and overlapping outputs, naming them', () => {
     const shape = { batch: 2, quantiles: 3, features: 4 };
     const state = randomFloat32(r, 8), emb = randomFloat32(r, 24), out = new Float32Array(24);
     expect(() => native.embeddingProduct(state, emb.subarray(1), shape, out)).toThrow(/embedding.*24/);
@@ -32,9 +33,7 @@ describe(`native τ-embedding product (seed ${testSeed})`, () => {
       .not.toThrow();
     expect(() => native.embeddingProductBackward(out, state, emb, shape, big.subarray(20, 28), big.subarray(24, 48)))
       .toThrow(/memory of its own for dState.*dEmbedding/);
-    if (native.cudaEmulated)
-      expect(() => native.cudaEmulated!.embeddingProduct(state, emb, shape, out))
-        .toThrow('embeddingProduct has no kernel on device cuda-emulated yet');
+    // (CUDA has this kernel: test/native/cuda.test.ts compares it with the CPU on the emulator.)
   });
 
   for (const [B, N, D] of sizes)
@@ -54,6 +53,49 @@ describe(`native τ-embedding product (seed ${testSeed})`, () => {
         expect(firstDifference(dEmb, ts.dEmbedding)).toBe(-1);
       }
     });
+});
+
+describe(`native quantile Huber loss (seed ${testSeed})`, () => {
+  const lossSizes = [[1, 1, 1], [3, 5, 7], [7, 13, 9], [37, 64, 65]] as const;  // the last spans several threads' tasks
+
+  it('refuses wrong lengths, a κ that is not > 0, overlapping outputs and a device without the kernel, naming them', () => {
+    const shape = { batch: 2, quantiles: 3, targetQuantiles: 4 };
+    const pred = randomFloat32(r, 6), taus = randomFloat32(r, 6), target = randomFloat32(r, 8);
+    const grad = new Float32Array(6), perSample = new Float32Array(2);
+    const call = (over: Partial<Record<'pred' | 'taus' | 'target' | 'grad' | 'perSample', Float32Array>>, kappa = 1,
+      weights: Float32Array | null = null) => native.quantileHuberLoss(over.pred ?? pred, over.taus ?? taus,
+      over.target ?? target, shape, kappa, weights, over.grad ?? grad, over.perSample ?? perSample);
+    expect(() => call({ target: target.subarray(1) })).toThrow(/target.*8/);
+    expect(() => call({ taus: new Float32Array(5) })).toThrow(/taus.*6/);
+    expect(() => call({}, 0)).toThrow(/kappa/);
+    expect(() => call({}, Number.NaN)).toThrow(/kappa/);
+    expect(() => call({}, 1, new Float32Array(3))).toThrow(/weights.*2/);
+    expect(() => call({ grad: pred })).toThrow(/memory of its own for grad.*pred/);
+    expect(() => native.quantileHuberLoss(pred, taus, target, { ...shape, targetQuantiles: 0 }, 1, null, grad, perSample))
+      .toThrow(/shape.targetQuantiles/);
+    if (native.cudaEmulated)
+      expect(() => native.cudaEmulated!.quantileHuberLoss(pred, taus, target, shape, 1, null, grad, perSample))
+        .toThrow('quantileHuberLoss has no kernel on device cuda-emulated yet');
+  });
+
+  for (const [B, N, M] of lossSizes)
+    for (const weighted of [false, true])
+      it(`equals the TypeScript loop bit for bit at B ${B}, N ${N}, N' ${M}${weighted ? ', importance-weighted' : ''}`, () => {
+        const shape = { batch: B, quantiles: N, targetQuantiles: M };
+        // Spread 3: |u| falls on both sides of κ ∈ [0.5, 2), so both branches of the Huber loss run.
+        const pred = randomFloat32(r, B * N, 3), target = randomFloat32(r, B * M, 3);
+        const taus = Float32Array.from({ length: B * N }, () => r.next());
+        const kappa = 0.5 + 1.5 * r.next();
+        const weights = weighted ? Float32Array.from({ length: B }, () => 0.1 + r.next()) : null;
+        const expected = quantileHuberLoss(pred, taus, target, shape, kappa, weights);
+        expect(expected.grad.some((g) => g !== 0)).toBe(true);
+        for (const op of [native.quantileHuberLoss, native.quantileHuberLossReference]) {
+          const grad = new Float32Array(B * N).fill(Number.NaN), perSample = new Float32Array(B).fill(Number.NaN);
+          expect(op(pred, taus, target, shape, kappa, weights, grad, perSample)).toBe(expected.loss);
+          expect(firstDifference(grad, expected.grad)).toBe(-1);
+          expect(firstDifference(perSample, expected.perSample)).toBe(-1);
+        }
+      });
 });
 
 describe(`IqnNetwork: native path against the TypeScript reference path (seed ${testSeed})`, () => {
