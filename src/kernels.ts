@@ -1,6 +1,10 @@
 // The public kernel API: the sparse and dense building blocks on plain TypedArrays, for users who benchmark
 // kernels or build their own layers. A contract: other checks (benchmarks, the CUDA backend's tests) rely on it.
-import { native, type NativeCsrMatrix, type PruneScope } from './native.js';
+// Each product and pruning call takes `{ device: 'cpu' | 'cuda' }` last: 'cuda' copies the arrays to the GPU, runs
+// the CUDA kernel and copies back (without a GPU it throws one line saying why: a kernel timed on the CPU under a
+// 'cuda' label would mislead; PRUNERL_CUDA_EMULATE=1 runs the CUDA kernels on the host emulator instead, for tests).
+import { CUDA_EMULATE_ENV, devices, resolveDevice, type Device } from './backends/device.js';
+import { native, type DeviceOpName, type NativeAddon, type NativeCsrMatrix, type PruneScope } from './native.js';
 import {
   expectFloat32Array, expectInteger, expectLength, expectNumberIn, expectOneOf, expectUint8Array, typeError,
 } from './validate.js';
@@ -13,6 +17,22 @@ export interface MatmulShape {
 
 /** A compressed sparse row matrix in native memory; `dispose()` frees it (the GC is only a backstop). */
 export type CsrMatrix = NativeCsrMatrix;
+
+/** Where a kernel runs. */
+export interface KernelOptions {
+  /** 'cpu' (default) or 'cuda'. */
+  device?: Device;
+}
+
+/** The device ops of `options.device` (native.*, native.cuda.* or, emulated, native.cudaEmulated.*). */
+function opsFor(options: KernelOptions): Pick<NativeAddon, DeviceOpName> {
+  if (typeof options !== 'object' || options === null) throw typeError('an object {device}', 'options', options);
+  const device = expectOneOf(options.device ?? 'cpu', 'options.device', devices);
+  if (device === 'cpu') return native;
+  if (process.env[CUDA_EMULATE_ENV] === '1' && !native.cudaAvailable() && native.cudaEmulated) return native.cudaEmulated;
+  resolveDevice(device, { strict: true });  // no GPU: throws the one line saying why
+  return native.cuda;
+}
 
 function checkShape(shape: MatmulShape): MatmulShape {
   if (typeof shape !== 'object' || shape === null) throw typeError('an object {batch, inFeatures, outFeatures}', 'shape', shape);
@@ -30,20 +50,20 @@ function checkCsr(m: unknown, name: string): CsrMatrix {
 }
 
 /** y = x·wᵀ with no mask: y[b*outF + o] = Σ_i x[b*inF + i] · w[o*inF + i]. */
-export function matmul(x: Float32Array, w: Float32Array, shape: MatmulShape): Float32Array {
+export function matmul(x: Float32Array, w: Float32Array, shape: MatmulShape, options: KernelOptions = {}): Float32Array {
   const { batch, inFeatures, outFeatures } = checkShape(shape);
   expectLength(expectFloat32Array(x, 'x'), batch * inFeatures, 'x', 'batch · inFeatures');
   expectLength(expectFloat32Array(w, 'w'), outFeatures * inFeatures, 'w', 'outFeatures · inFeatures');
-  return native.matmul(x, w, shape);
+  return opsFor(options).matmul(x, w, shape);
 }
 
 /** y[b*outF + o] = Σ_i x[b*inF + i] · w[o*inF + i] · mask[o*inF + i] */
-export function maskedMatmul(x: Float32Array, w: Float32Array, mask: Uint8Array, shape: MatmulShape): Float32Array {
+export function maskedMatmul(x: Float32Array, w: Float32Array, mask: Uint8Array, shape: MatmulShape, options: KernelOptions = {}): Float32Array {
   const { batch, inFeatures, outFeatures } = checkShape(shape);
   expectLength(expectFloat32Array(x, 'x'), batch * inFeatures, 'x', 'batch · inFeatures');
   expectLength(expectFloat32Array(w, 'w'), outFeatures * inFeatures, 'w', 'outFeatures · inFeatures');
   expectLength(expectUint8Array(mask, 'mask'), outFeatures * inFeatures, 'mask', 'outFeatures · inFeatures');
-  return native.maskedMatmul(x, w, mask, shape);
+  return opsFor(options).maskedMatmul(x, w, mask, shape);
 }
 
 /** Compresses the kept entries (mask ≠ 0) of w[rows, cols] into a native CSR matrix. */
@@ -57,28 +77,28 @@ export function toCsr(w: Float32Array, mask: Uint8Array, shape: { rows: number; 
 }
 
 /** y = x·Wᵀ for a CSR W[rows = outFeatures, cols = inFeatures]; the same result as maskedMatmul. */
-export function spmm(x: Float32Array, m: CsrMatrix, batch: number): Float32Array {
+export function spmm(x: Float32Array, m: CsrMatrix, batch: number, options: KernelOptions = {}): Float32Array {
   const csr = checkCsr(m, 'm');
   expectInteger(batch, 'batch', 1);
   expectLength(expectFloat32Array(x, 'x'), batch * csr.cols, 'x', 'batch · m.cols');
-  return native.spmm(x, csr, batch);
+  return opsFor(options).spmm(x, csr, batch);
 }
 
 /** dx = dy·W for a CSR W: the input gradient of spmm. */
-export function spmmInputGrad(dy: Float32Array, m: CsrMatrix, batch: number): Float32Array {
+export function spmmInputGrad(dy: Float32Array, m: CsrMatrix, batch: number, options: KernelOptions = {}): Float32Array {
   const csr = checkCsr(m, 'm');
   expectInteger(batch, 'batch', 1);
   expectLength(expectFloat32Array(dy, 'dy'), batch * csr.rows, 'dy', 'batch · m.rows');
-  return native.spmmInputGrad(dy, csr, batch);
+  return opsFor(options).spmmInputGrad(dy, csr, batch);
 }
 
 /** The weight gradient of spmm at the stored positions only: dValues[j] = Σ_b dy[b, row_j] · x[b, col_j]. */
-export function sddmm(dy: Float32Array, x: Float32Array, m: CsrMatrix, batch: number): Float32Array {
+export function sddmm(dy: Float32Array, x: Float32Array, m: CsrMatrix, batch: number, options: KernelOptions = {}): Float32Array {
   const csr = checkCsr(m, 'm');
   expectInteger(batch, 'batch', 1);
   expectLength(expectFloat32Array(dy, 'dy'), batch * csr.rows, 'dy', 'batch · m.rows');
   expectLength(expectFloat32Array(x, 'x'), batch * csr.cols, 'x', 'batch · m.cols');
-  return native.sddmm(dy, x, csr, batch);
+  return opsFor(options).sddmm(dy, x, csr, batch);
 }
 
 /**
@@ -87,7 +107,7 @@ export function sddmm(dy: Float32Array, x: Float32Array, m: CsrMatrix, batch: nu
  * pruned |w|. Returns the thresholds used (one per tensor) and how many entries it newly pruned.
  */
 export function magnitudePrune(
-  weights: Float32Array[], masks: Uint8Array[], sparsity: number, scope: PruneScope,
+  weights: Float32Array[], masks: Uint8Array[], sparsity: number, scope: PruneScope, options: KernelOptions = {},
 ): { thresholds: number[]; pruned: number } {
   if (!Array.isArray(weights)) throw typeError('an array of Float32Array', 'weights', weights);
   if (!Array.isArray(masks)) throw typeError('an array of Uint8Array', 'masks', masks);
@@ -99,12 +119,12 @@ export function magnitudePrune(
   masks.forEach((m, i) => expectLength(expectUint8Array(m, `masks[${i}]`), weights[i].length, `masks[${i}]`, `weights[${i}].length`));
   expectNumberIn(sparsity, 'sparsity', 0, 1);
   expectOneOf(scope, 'scope', ['layer', 'global'] as const);
-  return native.magnitudePrune(weights, masks, sparsity, scope);
+  return opsFor(options).magnitudePrune(weights, masks, sparsity, scope);
 }
 
 /** The k-th smallest |w| (k 0-based) in O(n), without sorting. */
-export function kthSmallestAbs(w: Float32Array, k: number): number {
+export function kthSmallestAbs(w: Float32Array, k: number, options: KernelOptions = {}): number {
   expectFloat32Array(w, 'w');
   expectInteger(k, 'k', 0, Math.max(0, w.length - 1));
-  return native.kthSmallestAbs(w, k);
+  return opsFor(options).kthSmallestAbs(w, k);
 }
