@@ -20,6 +20,7 @@
 #include "ops/magnitude_prune.h"
 #include "ops/optim.h"
 #include "ops/pool2d.h"
+#include "ops/quantile_huber.h"
 
 namespace prunerl::cuda {
 
@@ -79,6 +80,9 @@ void gatherRows(const float* q, const int32_t* index, int64_t rows, int64_t cols
 void embeddingProduct(const float* state, const float* emb, const EmbeddingShape& s, float* out);
 void embeddingProductBackward(const float* dOut, const float* state, const float* emb, const EmbeddingShape& s,
                               float* dState, float* dEmb);
+// quantile_huber.h, host pointers (quantile_huber.cu): bit-identical to the CPU.
+double quantileHuberLoss(const float* pred, const float* taus, const float* target, const float* weights,
+                         const QuantileHuberShape& s, double kappa, float* grad, float* perSample);
 
 // losses.h / optim.h / elementwise.h, host pointers.
 double huberLoss(const float* pred, const float* target, int64_t n, float delta, float* grad);

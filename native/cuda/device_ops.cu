@@ -35,6 +35,7 @@ const DeviceOps& deviceOps() {
     o.gatherRows = gatherRows;
     o.embeddingProduct = embeddingProduct;
     o.embeddingProductBackward = embeddingProductBackward;
+    o.quantileHuberLoss = quantileHuberLoss;
     o.huberLoss = huberLoss;
     o.adamStep = adamStep;
     o.rmspropStep = rmspropStep;

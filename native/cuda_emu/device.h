@@ -174,6 +174,8 @@ inline float __fsqrt_rn(float a) { return std::sqrt(a); }
 inline float __fmaf_rn(float a, float b, float c) { return std::fma(a, b, c); }
 inline double __dadd_rn(double a, double b) { return a + b; }
 inline double __dmul_rn(double a, double b) { return a * b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
+inline double __ddiv_rn(double a, double b) { return a / b; }
 inline unsigned __float_as_uint(float f) { return ::prunerl::cuda_emu::fromBits<unsigned>(::prunerl::cuda_emu::toBits(f)); }
 inline float __uint_as_float(unsigned u) { return ::prunerl::cuda_emu::fromBits<float>(::prunerl::cuda_emu::toBits(u)); }
 inline int __float_as_int(float f) { return ::prunerl::cuda_emu::fromBits<int>(::prunerl::cuda_emu::toBits(f)); }

@@ -107,9 +107,9 @@ describe('cuda: availability and errors without a device', () => {
       ['quantileHuberLoss', () =>
         cuda.quantileHuberLoss(f(2), f(2), f(2), { batch: 1, quantiles: 2, targetQuantiles: 2 }, 1, null, f(2), f(1))],
     ];
-    // Ops whose CUDA table entry is null: refused by name before any device is needed (the IQN loss has no CUDA
-    // kernel; IQN networks stay on the CPU).
-    const noKernel = new Set(['quantileHuberLoss']);
+    // Ops whose CUDA table entry is null would be refused by name before any device is needed; every op has a
+    // kernel now (the refusal itself: network_device.test.ts).
+    const noKernel = new Set<string>();
     expect(calls.map(([name]) => name).sort()).toEqual(kernelNames);
     for (const [name, call] of calls) {
       const e = thrown(call);
@@ -440,6 +440,25 @@ for (const { name: backend, kernels: cuda } of backends) describe(`${backend} ke
       if (cuda === emulated) expect(dxDev).toEqual(dxCpu);
       else expectClose(dxDev, dxCpu, 1e-6);
     }
+  });
+
+  it('quantileHuberLoss: gradients, per-sample losses and the batch loss bit-identical to the CPU reference', () => {
+    const r = rng();
+    for (const [B, N, M] of [[1, 1, 1], [3, 5, 7], [32, 64, 64], [7, 13, 9]])
+      for (const weighted of [false, true]) {
+        const shape = { batch: B, quantiles: N, targetQuantiles: M };
+        // Spread 3 around κ ∈ [0.5, 2): both branches of the Huber loss and of the clamp run.
+        const pred = randomFloat32(r, B * N, 3), target = randomFloat32(r, B * M, 3);
+        const taus = Float32Array.from({ length: B * N }, () => r.next());
+        const kappa = 0.5 + 1.5 * r.next();
+        const weights = weighted ? Float32Array.from({ length: B }, () => 0.1 + r.next()) : null;
+        const c = [new Float32Array(B * N), new Float32Array(B)], d = [new Float32Array(B * N), new Float32Array(B)];
+        const cpu = native.quantileHuberLossReference(pred, taus, target, shape, kappa, weights, c[0], c[1]);
+        const dev = cuda.quantileHuberLoss(pred, taus, target, shape, kappa, weights, d[0], d[1]);
+        expect(dev).toBe(cpu);
+        expect(d).toEqual(c);
+        expect(c[0].some((v) => v !== 0)).toBe(true);
+      }
   });
 
   it('embeddingProduct and its backward: bit-identical to the CPU reference', () => {
