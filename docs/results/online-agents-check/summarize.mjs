@@ -1,9 +1,10 @@
-// Prints the results table of this folder's runs (runs/<agent>_s<sparsity>_seed<seed>/summary.json, metrics.jsonl).
-// Usage: node docs/results/online-agents-check/summarize.mjs
+// Prints the results table of a folder's runs (<folder>/runs/<agent>_s<sparsity>_seed<seed>/summary.json, metrics.jsonl).
+// Usage: node docs/results/online-agents-check/summarize.mjs [folder]   (default: this folder; iqn-cartpole for the
+// IQN / M-IQN check)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = join(import.meta.dirname, 'runs');
+const root = join(process.argv[2] ?? import.meta.dirname, 'runs');
 const rows = [];
 for (const name of existsSync(root) ? readdirSync(root).sort() : []) {
   const dir = join(root, name);
