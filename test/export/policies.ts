@@ -43,8 +43,15 @@ export function peakC51Head(policy: Policy, r: Rng): void {
   const last = network.params().length - 1;
   const bias = network.getBias(last);
   const first = head.dueling ? 1 : 0; // a dueling head's value stream stays as initialised
+  // A different peak atom per action: two actions peaked on the same atom would tie in Q on nearly every row (the
+  // input's share of the logits is small), leaving too few rows with a clear greedy action to compare.
+  const peaks: number[] = [];
+  while (peaks.length < Math.min(head.actions, head.atoms)) {
+    const atom = r.int(0, head.atoms);
+    if (!peaks.includes(atom)) peaks.push(atom);
+  }
   for (let a = 0; a < head.actions; a++) {
-    const peak = r.int(0, head.atoms);
+    const peak = peaks[a % peaks.length];
     for (let z = 0; z < head.atoms; z++) bias[(first + a) * head.atoms + z] += -((z - peak) ** 2) / 32;
   }
   network.setBias(last, bias);
