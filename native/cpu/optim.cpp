@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "base/errors.h"
+#include "base/no_contract.h"
 #include "base/simd.h"
 #include "base/thread_pool.h"
 
@@ -16,15 +17,9 @@
 #include <immintrin.h>
 #endif
 
-// GCC contracts a multiply and an add into an FMA wherever the target has one (its default -ffp-contract=fast),
-// which would round the AVX variants differently from the reference (by thousands of ulps where β·m and (1−β)·g
-// nearly cancel). Contraction is turned off for every function here, so a run's numbers do not depend on the CPU
-// it ran on. Clang fuses only within one expression, hence the scalar formulas below use one statement per rounding.
-#if defined(__GNUC__) && !defined(__clang__)
-#define PRUNERL_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
-#else
-#define PRUNERL_NO_CONTRACT
-#endif
+// FMA contraction would round the AVX variants differently from the reference (by thousands of ulps where β·m and
+// (1−β)·g nearly cancel): every function here is PRUNERL_NO_CONTRACT (base/no_contract.h), and the scalar formulas
+// below use one statement per rounding.
 
 namespace prunerl {
 namespace {

@@ -7,14 +7,9 @@
 #include <cmath>
 #include <vector>
 
+#include "base/no_contract.h"  // the reference rounds after every multiply and add, as JavaScript does
 #include "base/thread_pool.h"
 
-// No FMA contraction: the reference rounds after every multiply and add, as JavaScript does.
-#if defined(__GNUC__) && !defined(__clang__)
-#define PRUNERL_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
-#else
-#define PRUNERL_NO_CONTRACT
-#endif
 
 namespace prunerl {
 namespace {
