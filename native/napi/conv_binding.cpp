@@ -136,6 +136,15 @@ Napi::Value maxPool2dBackwardOp(const Napi::CallbackInfo& info) {
   auto argmax = int32Arg(info[1], "argmax");
   const int64_t inSize = integerArg(info[2], "inputSize", 1, kMaxInt32);
   requireLength(argmax.size, dy.size, "argmax", "one index per dy entry: dy.length");
+  // Every device's kernel scatters into dx[argmax[j]]: checked here, once, before any of them runs.
+  for (int64_t j = 0; j < argmax.size; ++j) {
+    if (argmax.data[j] < 0 || argmax.data[j] >= inSize) {
+      std::ostringstream m;
+      m << "Expected entries in [0, inputSize − 1 = " << inSize - 1 << "] for argmax but received " << argmax.data[j]
+        << " at index " << j;
+      throw prunerl::RangeError(m.str());
+    }
+  }
   Napi::Float32Array dx = newFloat32(info.Env(), inSize);
   const DeviceOps& ops = opsOf(info);
   entryOf(ops, ops.maxPool2dBackward, "maxPool2dBackward")(dy.data, argmax.data, dy.size, inSize, dx.Data());

@@ -15,7 +15,7 @@ struct Pool2dShape {
 void validatePool2d(const Pool2dShape& s);
 // y[B,OH,OW,C]; argmax[B,OH,OW,C] = flat index into x of the winner (first one on ties).
 void maxPool2dForward(const float* x, const Pool2dShape& s, float* y, int32_t* argmax);
-// dx (size B·H·W·C) is overwritten: dx[argmax[j]] += dy[j].
+// dx (size B·H·W·C) is overwritten: dx[argmax[j]] += dy[j]; every argmax[j] in [0, inSize) (the binding checks it).
 void maxPool2dBackward(const float* dy, const int32_t* argmax, int64_t outSize, int64_t inSize, float* dx);
 
 }  // namespace prunerl
