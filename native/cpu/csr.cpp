@@ -1,5 +1,7 @@
 // CSR structure (from/to dense, the column-major view) and the plain reference products, accumulated in double.
 // The fast products are in csr_ops.cpp.
+#include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "base/errors.h"
@@ -22,6 +24,25 @@ void CsrMatrix::buildTranspose() {
       rowIdx[at] = static_cast<int32_t>(r);
       valueOf[at] = e;
     }
+}
+
+CsrView CsrMatrix::view() const {
+  if (colPtr.size() != static_cast<size_t>(cols + 1) || valueOf.size() != colIdx.size())
+    const_cast<CsrMatrix*>(this)->buildTranspose();  // lazily, once per structure (not thread-safe, as documented)
+  CsrView v;
+  v.rows = rows, v.cols = cols, v.nnz = nnz();
+  v.rowPtr = rowPtr.data(), v.colIdx = colIdx.data(), v.values = values.data();
+  v.colPtr = colPtr.data(), v.rowIdx = rowIdx.data(), v.valueOf = valueOf.data();
+  return v;
+}
+
+std::vector<int32_t> linesByLength(const std::vector<int32_t>& ptr) {
+  std::vector<int32_t> order(ptr.empty() ? 0 : ptr.size() - 1);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    return ptr[a + 1] - ptr[a] > ptr[b + 1] - ptr[b];
+  });
+  return order;
 }
 
 CsrMatrix csrFromDense(const float* W, const uint8_t* mask, int64_t rows, int64_t cols) {
@@ -50,7 +71,7 @@ void csrToDense(const CsrMatrix& m, float* W) {
     for (int32_t e = m.rowPtr[r]; e < m.rowPtr[r + 1]; ++e) W[r * m.cols + m.colIdx[e]] = m.values[e];
 }
 
-void spmmReference(const CsrMatrix& W, const float* X, int64_t batch, float* Y) {
+void spmmReference(const CsrView& W, const float* X, int64_t batch, float* Y) {
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t r = 0; r < W.rows; ++r) {
       double acc = 0.0;
@@ -60,7 +81,7 @@ void spmmReference(const CsrMatrix& W, const float* X, int64_t batch, float* Y) 
     }
 }
 
-void spmmInputGradReference(const CsrMatrix& W, const float* dY, int64_t batch, float* dX) {
+void spmmInputGradReference(const CsrView& W, const float* dY, int64_t batch, float* dX) {
   std::vector<double> acc(static_cast<size_t>(batch * W.cols), 0.0);
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t r = 0; r < W.rows; ++r)
@@ -69,7 +90,7 @@ void spmmInputGradReference(const CsrMatrix& W, const float* dY, int64_t batch, 
   for (size_t i = 0; i < acc.size(); ++i) dX[i] = static_cast<float>(acc[i]);
 }
 
-void sddmmReference(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues) {
+void sddmmReference(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dValues) {
   for (int64_t r = 0; r < W.rows; ++r)
     for (int32_t e = W.rowPtr[r]; e < W.rowPtr[r + 1]; ++e) {
       double acc = 0.0;
@@ -79,7 +100,7 @@ void sddmmReference(const CsrMatrix& W, const float* dY, const float* X, int64_t
     }
 }
 
-void spmmBackwardReference(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX,
+void spmmBackwardReference(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dX,
                            float* dValues) {
   spmmInputGradReference(W, dY, batch, dX);
   sddmmReference(W, dY, X, batch, dValues);

@@ -9,6 +9,7 @@
 // another core has just written costs more than redoing the transpose (on a VM the two vCPUs may be far apart).
 // The split depends only on the sizes and the thread count, so results are deterministic.
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include "base/thread_pool.h"
@@ -117,31 +118,26 @@ void lineProducts(const CompressedView& view, int64_t lines, int64_t partners, c
   });
 }
 
-void ensureTranspose(const CsrMatrix& W) {
-  if (W.colPtr.size() != static_cast<size_t>(W.cols + 1) || W.valueOf.size() != W.values.size())
-    const_cast<CsrMatrix&>(W).buildTranspose();  // lazily, once per structure (not thread-safe, as documented)
-}
-
 }  // namespace
 
-void spmm(const CsrMatrix& W, const float* X, int64_t batch, float* Y) {
+void spmm(const CsrView& W, const float* X, int64_t batch, float* Y) {
   if (batch <= 0 || W.rows <= 0) return;
-  const CompressedView view{W.rowPtr.data(), W.colIdx.data(), W.values.data(), nullptr};
+  const CompressedView view{W.rowPtr, W.colIdx, W.values, nullptr};
   lineProducts(view, W.rows, W.cols, X, batch, Y);
 }
 
-void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX) {
+void spmmInputGrad(const CsrView& W, const float* dY, int64_t batch, float* dX) {
   if (batch <= 0 || W.cols <= 0) return;
-  ensureTranspose(W);
-  const CompressedView view{W.colPtr.data(), W.rowIdx.data(), W.values.data(), W.valueOf.data()};
+  assert(W.colPtr && W.rowIdx && W.valueOf);  // the column view (CsrMatrix::view() builds it)
+  const CompressedView view{W.colPtr, W.rowIdx, W.values, W.valueOf};
   lineProducts(view, W.cols, W.rows, dY, batch, dX);
 }
 
-void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues) {
-  const int64_t nnz = W.nnz(), rows = W.rows, cols = W.cols;
+void sddmm(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dValues) {
+  const int64_t nnz = W.nnz, rows = W.rows, cols = W.cols;
   if (nnz == 0) return;
-  const int32_t* rowPtr = W.rowPtr.data();
-  const int32_t* colIdx = W.colIdx.data();
+  const int32_t* rowPtr = W.rowPtr;
+  const int32_t* colIdx = W.colIdx;
   if (batch <= 0) {
     std::fill(dValues, dValues + nnz, 0.0f);
     return;
@@ -176,23 +172,23 @@ void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, f
   });
 }
 
-void spmmBackward(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues) {
+void spmmBackward(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues) {
   const int64_t rows = W.rows, cols = W.cols;
   const SimdLevel level = simdLevel();
   const CsrKernels k = kernelsFor(level);
   const int64_t lanes = roundUp(batch, k.lanes);
-  if (batch < kMinTransposedBatch || !k.gatherAndDots || lanes > k.maxFusedLanes || W.nnz() == 0 || cols <= 0) {
+  if (batch < kMinTransposedBatch || !k.gatherAndDots || lanes > k.maxFusedLanes || W.nnz == 0 || cols <= 0) {
     spmmInputGrad(W, dY, batch, dX);
     sddmm(W, dY, X, batch, dValues);
     return;
   }
-  ensureTranspose(W);
-  const CompressedView view{W.colPtr.data(), W.rowIdx.data(), W.values.data(), W.valueOf.data()};
+  assert(W.colPtr && W.rowIdx && W.valueOf);  // the column view (CsrMatrix::view() builds it)
+  const CompressedView view{W.colPtr, W.rowIdx, W.values, W.valueOf};
   // Columns split by nonzeros: each thread owns its columns of dX and their entries of dValues, transposes all of
   // dY (small: [rows, lanes]) and only its own columns of X.
   // Threaded at the same size as each of the two products it replaces: below that, a parallel region costs more
   // than it saves (measured: 1024→128 at 5% density, batch 32, was 1.5× slower on two threads than on one).
-  const int chunks = chunksFor(lanes * (W.nnz() + cols + rows));
+  const int chunks = chunksFor(lanes * (W.nnz + cols + rows));
   parallelChunks(chunks, 1, [&](int c, int64_t, int64_t) {
     const int64_t c0 = lineBoundary(view.ptr, cols, c, chunks), c1 = lineBoundary(view.ptr, cols, c + 1, chunks);
     if (c0 >= c1) return;

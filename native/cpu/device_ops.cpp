@@ -30,6 +30,14 @@ float kthSmallestAbsAllReference(const float* values, int64_t n, int64_t k) {
   return kthSmallestAbsReference(values, nullptr, n, k);
 }
 
+void applyMaskHost(float* w, const uint8_t* mask, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) w[i] = mask[i] ? w[i] : 0.0f;
+}
+
+void sgdStepHost(float* p, const float* g, int64_t n, float lr) {
+  for (int64_t i = 0; i < n; ++i) p[i] -= lr * g[i];
+}
+
 // The entries both tables share: the ops with one CPU implementation (no separate reference).
 DeviceOps sharedEntries(const char* device) {
   DeviceOps o{};
@@ -50,6 +58,8 @@ DeviceOps sharedEntries(const char* device) {
   o.argmaxRows = argmaxRows;
   o.maxRows = maxRows;
   o.gatherRows = gatherRows;
+  o.applyMask = applyMaskHost;
+  o.sgdStep = sgdStepHost;
   return o;
 }
 

@@ -19,8 +19,8 @@ namespace prunerl::cuda {
 namespace {
 
 // Rows by decreasing length; ties by index, so the order (and the result) is deterministic.
-std::vector<int32_t> rowOrderOf(const std::vector<int32_t>& rowPtr) {
-  std::vector<int32_t> order(rowPtr.size() - 1);
+std::vector<int32_t> rowOrderOf(const int32_t* rowPtr, int64_t rows) {
+  std::vector<int32_t> order(static_cast<size_t>(rows));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
     return rowPtr[a + 1] - rowPtr[a] > rowPtr[b + 1] - rowPtr[b];
@@ -34,14 +34,13 @@ struct UploadedCsr {
   DeviceBuffer<float> values;
   DeviceCsr view;
 
-  UploadedCsr(int64_t rows, int64_t cols, const std::vector<int32_t>& ptr, const std::vector<int32_t>& idx,
-              const float* hostValues)
-      : rowPtr(ptr.data(), rows + 1), colIdx(idx.data(), static_cast<int64_t>(idx.size())) {
-    const std::vector<int32_t> order = rowOrderOf(ptr);
+  UploadedCsr(int64_t rows, int64_t cols, int64_t nnz, const int32_t* ptr, const int32_t* idx, const float* hostValues)
+      : rowPtr(ptr, rows + 1), colIdx(idx, nnz) {
+    const std::vector<int32_t> order = rowOrderOf(ptr, rows);
     rowOrder = DeviceBuffer<int32_t>(order.data(), rows);
-    values = DeviceBuffer<float>(static_cast<int64_t>(idx.size()));
+    values = DeviceBuffer<float>(nnz);
     if (hostValues) values.upload(hostValues);
-    view.rows = static_cast<int>(rows), view.cols = static_cast<int>(cols), view.nnz = static_cast<int>(idx.size());
+    view.rows = static_cast<int>(rows), view.cols = static_cast<int>(cols), view.nnz = static_cast<int>(nnz);
     view.rowPtr = rowPtr.data(), view.colIdx = colIdx.data(), view.values = values.data();
     view.rowOrder = rowOrder.data();
   }
@@ -62,32 +61,26 @@ void downloadRowMajor(const DeviceBuffer<float>& featureMajor, int64_t features,
 
 }  // namespace
 
-void spmm(const CsrMatrix& W, const float* X, int64_t batch, float* Y) {
+void spmm(const CsrView& W, const float* X, int64_t batch, float* Y) {
   requireDevice();
   if (batch == 0 || W.rows == 0) return;
-  const UploadedCsr w(W.rows, W.cols, W.rowPtr, W.colIdx, W.values.data());
+  const UploadedCsr w(W.rows, W.cols, W.nnz, W.rowPtr, W.colIdx, W.values);
   const DeviceBuffer<float> xt = uploadFeatureMajor(X, batch, W.cols);
   DeviceBuffer<float> yt(W.rows * batch);
   spmmDevice(w.view, xt.data(), static_cast<int>(batch), yt.data());
   downloadRowMajor(yt, W.rows, batch, Y);
 }
 
-void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX) {
+void spmmInputGrad(const CsrView& W, const float* dY, int64_t batch, float* dX) {
   requireDevice();
   if (batch == 0 || W.cols == 0) return;
-  const CsrMatrix* source = &W;
-  CsrMatrix withTranspose;
-  if (W.colPtr.size() != static_cast<size_t>(W.cols + 1)) {
-    withTranspose = W;
-    withTranspose.buildTranspose();
-    source = &withTranspose;
-  }
-  // Wᵀ as CSR [cols, rows]: W's column view; its values are W's, gathered on the device through valueOf.
-  UploadedCsr wt(W.cols, W.rows, source->colPtr, source->rowIdx, nullptr);
-  {
-    const DeviceBuffer<float> values(W.values.data(), W.nnz());
-    const DeviceBuffer<int32_t> valueOf(source->valueOf.data(), W.nnz());
-    gatherDevice(values.data(), valueOf.data(), W.nnz(), wt.values.data());
+  // Wᵀ as CSR [cols, rows]: W's column view (CsrMatrix::view() builds it); its values are W's, gathered on the
+  // device through valueOf.
+  UploadedCsr wt(W.cols, W.rows, W.nnz, W.colPtr, W.rowIdx, nullptr);
+  if (W.nnz > 0) {
+    const DeviceBuffer<float> values(W.values, W.nnz);
+    const DeviceBuffer<int32_t> valueOf(W.valueOf, W.nnz);
+    gatherDevice(values.data(), valueOf.data(), W.nnz, wt.values.data());
   }
   const DeviceBuffer<float> dyt = uploadFeatureMajor(dY, batch, W.rows);
   DeviceBuffer<float> dxt(W.cols * batch);
@@ -95,11 +88,11 @@ void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX
   downloadRowMajor(dxt, W.cols, batch, dX);
 }
 
-void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues) {
+void sddmm(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dValues) {
   requireDevice();
-  if (W.nnz() == 0) return;
-  const UploadedCsr w(W.rows, W.cols, W.rowPtr, W.colIdx, nullptr);
-  DeviceBuffer<float> out(W.nnz());
+  if (W.nnz == 0) return;
+  const UploadedCsr w(W.rows, W.cols, W.nnz, W.rowPtr, W.colIdx, nullptr);
+  DeviceBuffer<float> out(W.nnz);
   if (batch == 0) {
     out.zero();
   } else {
@@ -110,7 +103,7 @@ void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, f
   out.download(dValues);
 }
 
-void spmmBackward(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues) {
+void spmmBackward(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues) {
   cuda::spmmInputGrad(W, dY, batch, dX);  // qualified: argument-dependent lookup finds prunerl's too
   cuda::sddmm(W, dY, X, batch, dValues);
 }

@@ -52,10 +52,10 @@ void linearForward(const float* X, const float* W, const uint8_t* mask, int64_t 
                    float* Y);
 
 // csr.h products, host pointers.
-void spmm(const CsrMatrix& W, const float* X, int64_t batch, float* Y);
-void spmmInputGrad(const CsrMatrix& W, const float* dY, int64_t batch, float* dX);
-void sddmm(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues);
-void spmmBackward(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues);
+void spmm(const CsrView& W, const float* X, int64_t batch, float* Y);
+void spmmInputGrad(const CsrView& W, const float* dY, int64_t batch, float* dX);
+void sddmm(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dValues);
+void spmmBackward(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues);
 
 // conv2d.h's lowering, pool2d.h, the bias and residual ops of elementwise.h, host pointers (conv2d.cu, pool2d.cu,
 // elementwise.cu). maxPool2dBackward checks argmax on the host first (the CPU's RangeError).

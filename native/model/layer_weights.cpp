@@ -6,36 +6,39 @@
 #include "base/errors.h"
 
 namespace prunerl {
+namespace {
+
+enum CsrIndex { kRowPtr, kColIdx, kColPtr, kRowIdx, kValueOf, kRowOrder, kColOrder };
+
+}  // namespace
 
 LayerWeights::LayerWeights(const DeviceOps& ops, int64_t rows, int64_t cols)
-    : ops_(&ops), rows_(rows), cols_(cols), dense_(static_cast<size_t>(rows * cols), 0.0f), grad_(dense_.size(), 0.0f) {}
-
-int64_t LayerWeights::kept() const {
-  switch (representation_) {
-    case Representation::Csr: return csr_.nnz();
-    case Representation::Masked: return std::count(mask_.begin(), mask_.end(), uint8_t{1});
-    default: return size();
-  }
+    : ops_(&ops), rows_(rows), cols_(cols), values_(*ops.memory, rows * cols), mask_(*ops.memory),
+      grad_(*ops.memory, rows * cols), kept_(rows * cols) {
+  for (auto& b : csrIndex_) b = Buffer<int32_t>(*ops.memory);
+  for (auto& b : state_) b = Buffer<float>(*ops.memory);
 }
+
+int64_t LayerWeights::kept() const { return kept_; }
 
 int64_t LayerWeights::paramCount() const {
-  return representation_ == Representation::Csr ? csr_.nnz() : size();
+  return representation_ == Representation::Csr ? static_cast<int64_t>(csr_.colIdx.size()) : size();
 }
 
-float* LayerWeights::params() {
-  return representation_ == Representation::Csr ? csr_.values.data() : dense_.data();
-}
+float* LayerWeights::params() { return values_.data(); }
 
 void LayerWeights::copyDense(float* out) const {
-  if (representation_ == Representation::Csr)
-    csrToDense(csr_, out);
-  else
-    std::memcpy(out, dense_.data(), dense_.size() * sizeof(float));
+  if (representation_ == Representation::Csr) {
+    const std::vector<float> dense = expandToDense(values_.toHost());
+    std::memcpy(out, dense.data(), dense.size() * sizeof(float));
+  } else {
+    values_.download(out);
+  }
 }
 
 void LayerWeights::copyMask(uint8_t* out) const {
   switch (representation_) {
-    case Representation::Masked: std::memcpy(out, mask_.data(), mask_.size()); break;
+    case Representation::Masked: mask_.download(out); break;
     case Representation::Csr:
       std::memset(out, 0, static_cast<size_t>(size()));
       for (int64_t r = 0; r < rows_; ++r)
@@ -46,13 +49,8 @@ void LayerWeights::copyMask(uint8_t* out) const {
 }
 
 void LayerWeights::copyDenseGrad(float* out) const {
-  if (representation_ == Representation::Csr) {
-    std::memset(out, 0, static_cast<size_t>(size()) * sizeof(float));
-    for (int64_t r = 0; r < rows_; ++r)
-      for (int32_t j = csr_.rowPtr[r]; j < csr_.rowPtr[r + 1]; ++j) out[r * cols_ + csr_.colIdx[j]] = grad_[j];
-  } else {
-    std::memcpy(out, grad_.data(), grad_.size() * sizeof(float));
-  }
+  const std::vector<float> dense = expandToDense(grad_.toHost());
+  std::memcpy(out, dense.data(), dense.size() * sizeof(float));
 }
 
 std::vector<float> LayerWeights::expandToDense(const std::vector<float>& packed) const {
@@ -65,7 +63,7 @@ std::vector<float> LayerWeights::expandToDense(const std::vector<float>& packed)
 
 std::vector<float> LayerWeights::packFromDense(const std::vector<float>& dense) const {
   if (representation_ != Representation::Csr) return dense;
-  std::vector<float> packed(static_cast<size_t>(csr_.nnz()));
+  std::vector<float> packed(csr_.colIdx.size());
   for (int64_t r = 0; r < rows_; ++r)
     for (int32_t j = csr_.rowPtr[r]; j < csr_.rowPtr[r + 1]; ++j) packed[j] = dense[r * cols_ + csr_.colIdx[j]];
   return packed;
@@ -87,11 +85,32 @@ void LayerWeights::setPolicy(RepresentationPolicy policy) {
   rebuild(w.data(), mask.data(), policy);
 }
 
+void LayerWeights::placeCsr(CsrMatrix structure) {
+  structure.buildTranspose();
+  csr_ = std::move(structure);
+  csrView_ = CsrView{};
+  csrView_.rows = rows_, csrView_.cols = cols_, csrView_.nnz = static_cast<int64_t>(csr_.colIdx.size());
+  if (ops_->memory->host) {
+    csrView_.rowPtr = csr_.rowPtr.data(), csrView_.colIdx = csr_.colIdx.data();
+    csrView_.colPtr = csr_.colPtr.data(), csrView_.rowIdx = csr_.rowIdx.data(), csrView_.valueOf = csr_.valueOf.data();
+    for (auto& b : csrIndex_) b.clear();
+  } else {
+    const std::vector<int32_t>* host[] = {&csr_.rowPtr, &csr_.colIdx, &csr_.colPtr, &csr_.rowIdx, &csr_.valueOf};
+    for (int i = 0; i < 5; ++i) csrIndex_[i].assign(*host[i]);
+    csrIndex_[kRowOrder].assign(linesByLength(csr_.rowPtr));
+    csrIndex_[kColOrder].assign(linesByLength(csr_.colPtr));
+    csrView_.rowPtr = csrIndex_[kRowPtr].data(), csrView_.colIdx = csrIndex_[kColIdx].data();
+    csrView_.colPtr = csrIndex_[kColPtr].data(), csrView_.rowIdx = csrIndex_[kRowIdx].data();
+    csrView_.valueOf = csrIndex_[kValueOf].data();
+    csrView_.rowOrder = csrIndex_[kRowOrder].data(), csrView_.colOrder = csrIndex_[kColOrder].data();
+  }
+}
+
 void LayerWeights::rebuild(const float* w, const uint8_t* mask, RepresentationPolicy policy) {
   policy_ = policy;
   // Optimizer state goes through the dense layout so it survives a change of representation.
   std::vector<float> denseStates[kStateSlots];
-  for (int s = 0; s < stateSlots_; ++s) denseStates[s] = expandToDense(state_[s]);
+  for (int s = 0; s < stateSlots_; ++s) denseStates[s] = expandToDense(state_[s].toHost());
 
   const int64_t n = size();
   int64_t keptCount = 0;
@@ -110,37 +129,41 @@ void LayerWeights::rebuild(const float* w, const uint8_t* mask, RepresentationPo
   double density = n == 0 ? 1.0 : static_cast<double>(keptCount) / static_cast<double>(n);
   Representation next = chooseRepresentation(policy, density);
   representation_ = next;
+  kept_ = keptCount;
   if (next == Representation::Csr) {
-    csr_ = csrFromDense(values.data(), keep.data(), rows_, cols_);
-    csr_.buildTranspose();
-    dense_.clear();
-    dense_.shrink_to_fit();
+    CsrMatrix structure = csrFromDense(values.data(), keep.data(), rows_, cols_);
+    values_.assign(structure.values);
+    structure.values.clear();
+    structure.values.shrink_to_fit();
+    placeCsr(std::move(structure));
+    csrView_.values = values_.data();
     mask_.clear();
-    mask_.shrink_to_fit();
   } else {
-    dense_ = std::move(values);
+    values_.assign(values);
     if (next == Representation::Masked)
-      mask_ = std::move(keep);
+      mask_.assign(keep);
     else
       mask_.clear();
     csr_ = CsrMatrix{};
+    csrView_ = CsrView{};
+    for (auto& b : csrIndex_) b.clear();
   }
-  grad_.assign(static_cast<size_t>(paramCount()), 0.0f);
-  for (int s = 0; s < stateSlots_; ++s) state_[s] = packFromDense(denseStates[s]);
+  grad_.assignZeros(paramCount());
+  for (int s = 0; s < stateSlots_; ++s) state_[s].assign(packFromDense(denseStates[s]));
 }
 
 void LayerWeights::ensureState(int slots) {
   if (slots > kStateSlots)
     throw RangeError("Expected at most " + std::to_string(kStateSlots) + " optimizer state slots but received " +
                      std::to_string(slots));
-  for (int s = 0; s < slots; ++s) state_[s].assign(static_cast<size_t>(paramCount()), 0.0f);
+  for (int s = 0; s < slots; ++s) state_[s].assignZeros(paramCount());
   for (int s = slots; s < kStateSlots; ++s) state_[s].clear();
   stateSlots_ = slots;
 }
 
 std::vector<float> LayerWeights::denseState(int slot) const {
   if (slot >= stateSlots_) return std::vector<float>(static_cast<size_t>(size()), 0.0f);
-  return expandToDense(state_[slot]);
+  return expandToDense(state_[slot].toHost());
 }
 
 void LayerWeights::setDenseState(int slot, const float* dense) {
@@ -150,42 +173,40 @@ void LayerWeights::setDenseState(int slot, const float* dense) {
   copyMask(mask.data());
   for (int64_t i = 0; i < size(); ++i)
     if (!mask[i]) d[i] = 0.0f;
-  state_[slot] = packFromDense(d);
+  state_[slot].assign(packFromDense(d));
 }
 
 void LayerWeights::afterStep() {
   if (representation_ != Representation::Masked) return;
-  float* w = dense_.data();
-  const uint8_t* m = mask_.data();
-  for (int64_t i = 0, n = size(); i < n; ++i) w[i] = m[i] ? w[i] : 0.0f;
+  ops_->applyMask(values_.data(), mask_.data(), size());
 }
 
 void LayerWeights::forward(const float* X, int64_t batch, float* Y) const {
   if (representation_ == Representation::Csr) {
-    ops_->spmm(csr_, X, batch, Y);
+    ops_->spmm(csrView_, X, batch, Y);
     return;
   }
   GemmArgs g;
   g.transB = true;
   g.M = batch, g.N = rows_, g.K = cols_;
-  g.A = X, g.lda = cols_, g.B = dense_.data(), g.ldb = cols_, g.C = Y, g.ldc = rows_;
+  g.A = X, g.lda = cols_, g.B = values_.data(), g.ldb = cols_, g.C = Y, g.ldc = rows_;
   ops_->gemm(g);
 }
 
 void LayerWeights::inputGrad(const float* dY, int64_t batch, float* dX) const {
   if (representation_ == Representation::Csr) {
-    ops_->spmmInputGrad(csr_, dY, batch, dX);
+    ops_->spmmInputGrad(csrView_, dY, batch, dX);
     return;
   }
   GemmArgs g;
   g.M = batch, g.N = cols_, g.K = rows_;
-  g.A = dY, g.lda = rows_, g.B = dense_.data(), g.ldb = cols_, g.C = dX, g.ldc = cols_;
+  g.A = dY, g.lda = rows_, g.B = values_.data(), g.ldb = cols_, g.C = dX, g.ldc = cols_;
   ops_->gemm(g);
 }
 
 void LayerWeights::weightGrad(const float* dY, const float* X, int64_t batch) {
   if (representation_ == Representation::Csr) {
-    ops_->sddmm(csr_, dY, X, batch, grad_.data());
+    ops_->sddmm(csrView_, dY, X, batch, grad_.data());
     return;
   }
   GemmArgs g;
@@ -197,7 +218,7 @@ void LayerWeights::weightGrad(const float* dY, const float* X, int64_t batch) {
 
 void LayerWeights::backward(const float* dY, const float* X, int64_t batch, float* dX) {
   if (representation_ == Representation::Csr && dX) {
-    ops_->spmmBackward(csr_, dY, X, batch, dX, grad_.data());
+    ops_->spmmBackward(csrView_, dY, X, batch, dX, grad_.data());
     return;
   }
   weightGrad(dY, X, batch);

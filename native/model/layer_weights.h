@@ -2,10 +2,14 @@
 // representation (dense, masked, CSR) suits their density, with the gradient and optimizer state that go with the
 // stored values. Everything outside this class sees the same three products (Y = X·Wᵀ, dX = dY·W, dW at kept
 // positions) and the same flat parameter array for the optimizer, whatever the representation.
+// Values, gradients, optimizer state, the mask and the CSR structure live in the device's memory (model/buffer.h);
+// the methods that take or give dense host arrays (copyDense, rebuild, denseState…) stage through the host, and
+// run only when weights are pruned, synced, read or checkpointed, never inside an update.
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include "model/buffer.h"
 #include "model/representation.h"
 #include "ops/csr.h"
 #include "ops/device_ops.h"
@@ -26,7 +30,7 @@ class LayerWeights {
   int64_t kept() const;
   Representation representation() const { return representation_; }
 
-  // Dense views (materialised for CSR).
+  // Dense host views (materialised for CSR).
   void copyDense(float* out) const;
   void copyMask(uint8_t* out) const;
   void copyDenseGrad(float* out) const;
@@ -37,6 +41,7 @@ class LayerWeights {
   void rebuild(const float* w, const uint8_t* mask, RepresentationPolicy policy);
   void setPolicy(RepresentationPolicy policy);
 
+  // The products: every pointer in the device's memory.
   // Y[batch,rows] = X[batch,cols] · Wᵀ
   void forward(const float* X, int64_t batch, float* Y) const;
   // dX[batch,cols] = dY[batch,rows] · W
@@ -48,7 +53,7 @@ class LayerWeights {
 
   // The flat parameter array the optimizer updates, its gradient and state, all of paramCount() entries.
   float* params();
-  float* grads() { return grad_.data(); }
+  float* grads() { return grad_.data(); }  // (device memory, as params() and state())
   float* state(int slot) { return state_[slot].data(); }
   int64_t paramCount() const;
   void ensureState(int slots);  // allocates (zeroed) optimizer state for `slots` moments
@@ -60,19 +65,23 @@ class LayerWeights {
 
  private:
   void toRepresentation(Representation r);
-  std::vector<float> expandToDense(const std::vector<float>& packed) const;   // CSR order -> dense
-  std::vector<float> packFromDense(const std::vector<float>& dense) const;     // dense -> current layout
+  std::vector<float> expandToDense(const std::vector<float>& packed) const;   // CSR order -> dense (host)
+  std::vector<float> packFromDense(const std::vector<float>& dense) const;     // dense -> current layout (host)
+  void placeCsr(CsrMatrix structure);  // keeps the structure on the host, and on the device when it is not the host
 
   const DeviceOps* ops_;
   int64_t rows_, cols_;
   Representation representation_ = Representation::Dense;
   RepresentationPolicy policy_ = RepresentationPolicy::Auto;
-  std::vector<float> dense_;    // Dense/Masked: W[rows, cols]
-  std::vector<uint8_t> mask_;   // Masked: 1 = kept; empty otherwise
-  CsrMatrix csr_;               // Csr: the kept weights
-  std::vector<float> grad_;     // paramCount()
-  std::vector<float> state_[kStateSlots];
+  Buffer<float> values_;        // Dense/Masked: W[rows, cols]; Csr: the kept weights in CSR order (the params)
+  Buffer<uint8_t> mask_;        // Masked: 1 = kept; empty otherwise
+  CsrMatrix csr_;               // Csr: the structure on the host (its values are empty: they live in values_)
+  Buffer<int32_t> csrIndex_[7]; // Csr on a non-host device: rowPtr, colIdx, colPtr, rowIdx, valueOf, row/col order
+  CsrView csrView_;             // Csr: the structure and values_ as the device's products take them
+  Buffer<float> grad_;          // paramCount()
+  Buffer<float> state_[kStateSlots];
   int stateSlots_ = 0;
+  int64_t kept_ = 0;            // kept weights (counted at rebuild, so kept() never reads the device)
 };
 
 }  // namespace prunerl

@@ -28,7 +28,7 @@ void build(const DeviceOps& ops, Sequential& seq, const std::vector<LayerSpec>& 
       } else if (s.type == "maxpool2d") {
         seq.add(std::make_unique<MaxPool2dLayer>(ops, in, s.kernel, s.stride, s.padding));
       } else if (s.type == "residual") {
-        Sequential body(in);
+        Sequential body(in, *ops.memory);
         build(ops, body, s.body, where + ".body");
         seq.add(std::make_unique<ResidualLayer>(ops, std::move(body)));
       } else {
@@ -46,7 +46,7 @@ void build(const DeviceOps& ops, Sequential& seq, const std::vector<LayerSpec>& 
 }  // namespace
 
 Network::Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed, const DeviceOps& ops)
-    : ops_(ops), root_(input) {
+    : ops_(ops), root_(input, *ops.memory), hostStaging_(*ops.memory) {
   if (const char* op = missingModelOp(ops))
     throw std::logic_error(std::string("prunerl: a Network was built on device ") + ops.device + ", which lacks " + op);
   build(ops_, root_, spec, "spec");
@@ -66,6 +66,25 @@ const float* Network::forward(const float* x, int64_t batch) { return root_.forw
 
 void Network::backward(const float* dOut, float* dInput) { root_.backward(dOut, dInput); }
 
+void Network::forwardHost(const float* x, int64_t batch, float* out) {
+  const float* y = root_.forward(x, batch, /*xOnHost=*/true);
+  ops_.memory->download(out, y, batch * outputSize() * static_cast<int64_t>(sizeof(float)));
+}
+
+void Network::backwardHost(const float* dOut, float* dInput) {
+  if (dInput == nullptr || ops_.memory->host) {
+    root_.backward(dOut, dInput, /*dyOnHost=*/true);
+    return;
+  }
+  hostStaging_.resize(lastBatch() * inputShape().size());
+  root_.backward(dOut, hostStaging_.data(), /*dyOnHost=*/true);
+  hostStaging_.download(dInput);
+}
+
+std::vector<float> Network::bias(int64_t index) { return weightLayer(index).bias.toHost(); }
+void Network::setBias(int64_t index, const float* b) { weightLayer(index).bias.upload(b); }
+std::vector<float> Network::biasGradient(int64_t index) { return weightLayer(index).biasGradient.toHost(); }
+
 void Network::setOptimizer(const OptimizerSpec& spec) {
   optimizer_ = spec;
   hasOptimizer_ = true;
@@ -73,7 +92,12 @@ void Network::setOptimizer(const OptimizerSpec& spec) {
   const int slots = spec.stateSlots();
   for (WeightLayer* l : weightLayers_) {
     l->weights.ensureState(slots);
-    for (int s = 0; s < LayerWeights::kStateSlots; ++s) l->biasState[s].assign(s < slots ? l->bias.size() : 0, 0.0f);
+    for (int s = 0; s < LayerWeights::kStateSlots; ++s) {
+      if (s < slots)
+        l->biasState[s].assignZeros(l->bias.size());
+      else
+        l->biasState[s].clear();
+    }
   }
 }
 
@@ -85,7 +109,7 @@ void Network::step() {
     applyOptimizer(ops_, optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.state(2), w.paramCount(), step_);
     w.afterStep();
     applyOptimizer(ops_, optimizer_, l->bias.data(), l->biasGradient.data(), l->biasState[0].data(),
-                   l->biasState[1].data(), l->biasState[2].data(), static_cast<int64_t>(l->bias.size()), step_);
+                   l->biasState[1].data(), l->biasState[2].data(), l->bias.size(), step_);
   }
 }
 
@@ -102,19 +126,35 @@ PruneResult Network::prune(const std::vector<int64_t>& layers, const std::vector
     lw.copyDense(w[i].data());
     lw.copyMask(m[i].data());
   }
+  // The thresholding runs in the device's memory, in place (radix select on CUDA): on a non-host device the
+  // dense copies go there and back.
+  const bool staged = !ops_.memory->host;
+  std::vector<Buffer<float>> dw;
+  std::vector<Buffer<uint8_t>> dm;
+  std::vector<PruneTarget> targets;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (staged) {
+      dw.emplace_back(*ops_.memory, w[i]);
+      dm.emplace_back(*ops_.memory, m[i]);
+    }
+    targets.push_back({staged ? dw[i].data() : w[i].data(), staged ? dm[i].data() : m[i].data(),
+                       static_cast<int64_t>(w[i].size())});
+  }
   PruneResult total;
   if (scope == PruneScope::Global) {
-    std::vector<PruneTarget> targets;
-    for (size_t i = 0; i < layers.size(); ++i) targets.push_back({w[i].data(), m[i].data(), static_cast<int64_t>(w[i].size())});
     total = ops_.magnitudePrune(targets, globalSparsity, PruneScope::Global);
   } else {
     for (size_t i = 0; i < layers.size(); ++i) {
-      PruneResult r = ops_.magnitudePrune({{w[i].data(), m[i].data(), static_cast<int64_t>(w[i].size())}}, sparsities[i],
-                                     PruneScope::Layer);
+      PruneResult r = ops_.magnitudePrune({targets[i]}, sparsities[i], PruneScope::Layer);
       total.thresholds.push_back(r.thresholds.empty() ? 0.0f : r.thresholds[0]);
       total.pruned += r.pruned;
     }
   }
+  if (staged)
+    for (size_t i = 0; i < layers.size(); ++i) {
+      dw[i].download(w[i].data());
+      dm[i].download(m[i].data());
+    }
   // `pruned` is what the layers lost, counted on the layers themselves, so it cannot disagree with params().kept.
   int64_t keptBefore = 0, keptAfter = 0;
   for (int64_t l : layers) keptBefore += weightLayer(l).weights.kept();
@@ -185,7 +225,7 @@ void Network::copyFrom(const Network& other) {
     src.weights.copyDense(w.data());
     src.weights.copyMask(m.data());
     dst.weights.rebuild(w.data(), m.data(), policy_);
-    dst.bias = src.bias;
+    dst.bias.copyFrom(src.bias);
   }
 }
 
@@ -200,7 +240,8 @@ std::vector<std::vector<float>> Network::optimizerState() const {
   for (const WeightLayer* l : weightLayers_) {
     for (int s = 0; s < LayerWeights::kStateSlots; ++s) out.push_back(l->weights.denseState(s));
     for (int s = 0; s < LayerWeights::kStateSlots; ++s)
-      out.push_back(l->biasState[s].empty() ? std::vector<float>(l->bias.size(), 0.0f) : l->biasState[s]);
+      out.push_back(l->biasState[s].empty() ? std::vector<float>(static_cast<size_t>(l->bias.size()), 0.0f)
+                                            : l->biasState[s].toHost());
   }
   return out;
 }
@@ -223,7 +264,7 @@ void Network::setOptimizerState(int64_t step, const std::vector<std::vector<floa
     for (int s = 0; s < slots; ++s)
       for (size_t k : {i * per + s, i * per + slots + s}) {
         const bool isWeight = k == i * per + s;
-        if (static_cast<int64_t>(tensors[k].size()) != (isWeight ? l.weights.size() : static_cast<int64_t>(l.bias.size())))
+        if (static_cast<int64_t>(tensors[k].size()) != (isWeight ? l.weights.size() : l.bias.size()))
           throw RangeError("Expected state.tensors[" + std::to_string(k) + "] to match weight layer " +
                            std::to_string(i) + "'s " + (isWeight ? "weight" : "bias") + " size");
       }
@@ -235,8 +276,12 @@ void Network::setOptimizerState(int64_t step, const std::vector<std::vector<floa
       const bool given = s < slots;
       const std::vector<float> zerosW(given ? 0 : static_cast<size_t>(l.weights.size()), 0.0f);
       l.weights.setDenseState(s, given ? tensors[i * per + s].data() : zerosW.data());
-      if (!l.biasState[s].empty())
-        l.biasState[s] = given ? tensors[i * per + slots + s] : std::vector<float>(l.bias.size(), 0.0f);
+      if (!l.biasState[s].empty()) {
+        if (given)
+          l.biasState[s].assign(tensors[i * per + slots + s]);
+        else
+          l.biasState[s].assignZeros(l.bias.size());
+      }
     }
   }
   step_ = step;

@@ -32,9 +32,13 @@ class Network {
   const std::vector<WeightLayer*>& weightLayers() const { return weightLayers_; }
   WeightLayer& weightLayer(int64_t index);  // RangeError naming index when out of range
 
+  // Every pointer in the device's memory (ops().memory): the output [batch, outputSize()] stays valid until the next
+  // forward. The *Host variants take and give host arrays, for callers outside an update (the bindings).
   const float* forward(const float* x, int64_t batch);
+  void forwardHost(const float* x, int64_t batch, float* out);
   // Gradients of the last forward into every layer; dInput (nullable) receives dLoss/dInput [lastBatch, input].
   void backward(const float* dOut, float* dInput = nullptr);
+  void backwardHost(const float* dOut, float* dInput = nullptr);
   // The batch of the last forward (0 before any): backward() reads lastBatch() · outputSize() gradients.
   int64_t lastBatch() const { return root_.lastBatch(); }
 
@@ -48,6 +52,11 @@ class Network {
   PruneResult pruneGlobal(double sparsity, const std::vector<int64_t>& layers);
   void setMask(int64_t index, const uint8_t* mask);
   void setPolicy(RepresentationPolicy policy);
+
+  // Biases in the dense host layout (the bindings' view; weights are LayerWeights::copyDense).
+  std::vector<float> bias(int64_t index);
+  void setBias(int64_t index, const float* b);
+  std::vector<float> biasGradient(int64_t index);
 
   // Weights, biases and masks from a network built from the same spec (the target-network sync).
   void copyFrom(const Network& other);
@@ -67,6 +76,7 @@ class Network {
   OptimizerSpec optimizer_;
   bool hasOptimizer_ = false;
   int64_t step_ = 0;
+  Buffer<float> hostStaging_;  // backwardHost's dInput on a non-host device
   RepresentationPolicy policy_ = RepresentationPolicy::Auto;
 };
 

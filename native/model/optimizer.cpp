@@ -11,8 +11,7 @@ void applyOptimizer(const DeviceOps& ops, const OptimizerSpec& spec, float* para
       ops.rmspropStep(params, grads, state0, spec.rmsprop.centered ? state1 : nullptr,
                       spec.rmsprop.momentum > 0.0f ? state2 : nullptr, n, spec.rmsprop);
       break;
-    default:  // plain SGD: one line of host arithmetic, not a kernel of any backend (no table entry yet)
-      for (int64_t i = 0; i < n; ++i) params[i] -= spec.sgdLr * grads[i];
+    default: ops.sgdStep(params, grads, n, spec.sgdLr);
   }
 }
 

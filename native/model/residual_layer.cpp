@@ -6,7 +6,8 @@
 
 namespace prunerl {
 
-ResidualLayer::ResidualLayer(const DeviceOps& ops, Sequential body) : Layer(ops), body_(std::move(body)) {
+ResidualLayer::ResidualLayer(const DeviceOps& ops, Sequential body)
+    : Layer(ops), body_(std::move(body)), scratch_(*ops.memory) {
   in_ = body_.inputShape();
   out_ = body_.outputShape();
   if (!(in_ == out_))
@@ -17,7 +18,7 @@ ResidualLayer::ResidualLayer(const DeviceOps& ops, Sequential body) : Layer(ops)
 void ResidualLayer::forward(const float* x, int64_t batch, float* y) {
   const float* out = body_.forward(x, batch);
   const int64_t n = batch * out_.size();
-  std::memcpy(y, x, static_cast<size_t>(n) * sizeof(float));
+  ops_.memory->copy(y, x, n * static_cast<int64_t>(sizeof(float)));
   ops_.addInPlace(y, out, n);
 }
 
@@ -25,8 +26,8 @@ void ResidualLayer::backward(const float* x, const float* y, const float* dy, in
   // The body's weights need their gradients even when dx is not wanted.
   const int64_t n = batch * in_.size();
   if (!dx) {
-    std::vector<float> scratch(static_cast<size_t>(n));
-    body_.backward(dy, scratch.data());
+    scratch_.resize(n);
+    body_.backward(dy, scratch_.data());
     return;
   }
   body_.backward(dy, dx);

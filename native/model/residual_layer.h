@@ -19,6 +19,7 @@ class ResidualLayer : public Layer {
 
  private:
   Sequential body_;
+  Buffer<float> scratch_;  // the input gradient nobody asked for (the body's weights still need theirs)
 };
 
 }  // namespace prunerl

@@ -6,18 +6,22 @@
 
 namespace prunerl {
 
-const float* Sequential::forward(const float* x, int64_t batch) {
+const float* Sequential::forward(const float* x, int64_t batch, bool xOnHost) {
   const size_t n = layers_.size();
-  acts_.resize(n + 1);
+  while (acts_.size() < n + 1) acts_.emplace_back(*memory_);
   act_.resize(n + 1);
-  acts_[0].assign(x, x + batch * input_.size());
+  acts_[0].resize(batch * input_.size());
+  if (xOnHost)
+    acts_[0].upload(x);
+  else
+    memory_->copy(acts_[0].data(), x, acts_[0].bytes());
   act_[0] = acts_[0].data();
   for (size_t i = 0; i < n; ++i) {
     if (layers_[i]->isView()) {
       act_[i + 1] = act_[i];
       continue;
     }
-    acts_[i + 1].resize(static_cast<size_t>(batch * layers_[i]->outputShape().size()));
+    acts_[i + 1].resize(batch * layers_[i]->outputShape().size());
     act_[i + 1] = acts_[i + 1].data();
     layers_[i]->forward(act_[i], batch, act_[i + 1]);
   }
@@ -25,12 +29,16 @@ const float* Sequential::forward(const float* x, int64_t batch) {
   return act_[n];
 }
 
-void Sequential::backward(const float* dy, float* dx) {
+void Sequential::backward(const float* dy, float* dx, bool dyOnHost) {
   if (batch_ == 0) throw RangeError("Expected forward() before backward() on this network");
   const size_t n = layers_.size();
-  grads_.resize(n + 1);
+  while (grads_.size() < n + 1) grads_.emplace_back(*memory_);
   grad_.resize(n + 1);
-  grads_[n].assign(dy, dy + batch_ * outputShape().size());
+  grads_[n].resize(batch_ * outputShape().size());
+  if (dyOnHost)
+    grads_[n].upload(dy);
+  else
+    memory_->copy(grads_[n].data(), dy, grads_[n].bytes());
   grad_[n] = grads_[n].data();
   for (size_t i = n; i-- > 0;) {
     float* dIn = nullptr;
@@ -39,7 +47,7 @@ void Sequential::backward(const float* dy, float* dx) {
       continue;
     }
     if (i > 0) {
-      grads_[i].resize(static_cast<size_t>(batch_ * layers_[i]->inputShape().size()));
+      grads_[i].resize(batch_ * layers_[i]->inputShape().size());
       dIn = grad_[i] = grads_[i].data();
     } else if (dx) {
       dIn = dx;

@@ -13,19 +13,21 @@ void ReluLayer::backward(const float* x, const float* y, const float* dy, int64_
 }
 
 void ReluLayer::collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const {
-  out.emplace_back(y, y + batch * out_.size());
+  std::vector<float> host(static_cast<size_t>(batch * out_.size()));
+  ops_.memory->download(host.data(), y, static_cast<int64_t>(host.size() * sizeof(float)));
+  out.push_back(std::move(host));
 }
 
 void FlattenLayer::forward(const float* x, int64_t batch, float* y) {
-  std::memcpy(y, x, static_cast<size_t>(batch * in_.size()) * sizeof(float));
+  ops_.memory->copy(y, x, batch * in_.size() * static_cast<int64_t>(sizeof(float)));
 }
 
 void FlattenLayer::backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) {
-  if (dx) std::memcpy(dx, dy, static_cast<size_t>(batch * in_.size()) * sizeof(float));
+  if (dx) ops_.memory->copy(dx, dy, batch * in_.size() * static_cast<int64_t>(sizeof(float)));
 }
 
 MaxPool2dLayer::MaxPool2dLayer(const DeviceOps& ops, const ActShape& in, int64_t kernel, int64_t stride, int64_t padding)
-    : Layer(ops) {
+    : Layer(ops), argmax_(*ops.memory) {
   if (!in.spatial) throw RangeError("Expected an image input [h, w, c] for maxpool2d but received " + in.str());
   in_ = in;
   shape_.batch = 1, shape_.height = in.h, shape_.width = in.w, shape_.channels = in.c;
@@ -37,7 +39,7 @@ MaxPool2dLayer::MaxPool2dLayer(const DeviceOps& ops, const ActShape& in, int64_t
 void MaxPool2dLayer::forward(const float* x, int64_t batch, float* y) {
   Pool2dShape s = shape_;
   s.batch = batch;
-  argmax_.resize(static_cast<size_t>(batch * out_.size()));
+  argmax_.resize(batch * out_.size());
   ops_.maxPool2dForward(x, s, y, argmax_.data());
 }
 

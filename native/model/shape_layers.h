@@ -2,6 +2,7 @@
 #pragma once
 #include <vector>
 
+#include "model/buffer.h"
 #include "model/layer.h"
 #include "ops/pool2d.h"
 
@@ -37,7 +38,7 @@ class MaxPool2dLayer : public Layer {
 
  private:
   Pool2dShape shape_;
-  std::vector<int32_t> argmax_;
+  Buffer<int32_t> argmax_;
 };
 
 }  // namespace prunerl

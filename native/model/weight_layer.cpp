@@ -22,7 +22,9 @@ void WeightLayer::initialise(Rng& rng) {
   for (float& v : w) v = rng.uniform(-bound, bound);
   std::vector<uint8_t> keepAll(w.size(), 1);
   weights.rebuild(w.data(), keepAll.data(), RepresentationPolicy::Auto);
-  for (float& b : bias) b = rng.uniform(-bound, bound);
+  std::vector<float> b(static_cast<size_t>(bias.size()));
+  for (float& v : b) v = rng.uniform(-bound, bound);
+  bias.upload(b.data());
 }
 
 LinearLayer::LinearLayer(const DeviceOps& ops, const ActShape& in, int64_t out) : WeightLayer(ops, out, in.size()) {
@@ -43,7 +45,7 @@ void LinearLayer::backward(const float* x, const float* y, const float* dy, int6
 
 Conv2dLayer::Conv2dLayer(const DeviceOps& ops, const ActShape& in, int64_t outChannels, int64_t kernel, int64_t stride,
                          int64_t padding)
-    : WeightLayer(ops, outChannels, kernel * kernel * in.c) {
+    : WeightLayer(ops, outChannels, kernel * kernel * in.c), patches_(*ops.memory), dPatches_(*ops.memory) {
   if (!in.spatial) throw RangeError("Expected an image input [h, w, c] for conv2d but received " + in.str());
   in_ = in;
   shape_.batch = 1, shape_.height = in.h, shape_.width = in.w, shape_.inChannels = in.c;
@@ -61,7 +63,7 @@ Conv2dShape Conv2dLayer::shapeFor(int64_t batch) const {
 void Conv2dLayer::forward(const float* x, int64_t batch, float* y) {
   Conv2dShape s = shapeFor(batch);
   const int64_t rows = s.patchCount();
-  patches_.resize(static_cast<size_t>(rows * s.patchSize()));
+  patches_.resize(rows * s.patchSize());
   ops_.im2col(x, s, patches_.data());
   weights.forward(patches_.data(), rows, y);  // NHWC output: [B·OH·OW, outC]
   ops_.biasAdd(y, bias.data(), rows, s.outChannels);
@@ -75,7 +77,7 @@ void Conv2dLayer::backward(const float* x, const float* y, const float* dy, int6
     weights.weightGrad(dy, patches_.data(), rows);
     return;
   }
-  dPatches_.resize(static_cast<size_t>(rows * s.patchSize()));
+  dPatches_.resize(rows * s.patchSize());
   weights.backward(dy, patches_.data(), rows, dPatches_.data());
   ops_.col2im(dPatches_.data(), s, dx);
 }

@@ -13,16 +13,17 @@ namespace prunerl {
 class WeightLayer : public Layer {
  public:
   WeightLayer(const DeviceOps& ops, int64_t rows, int64_t cols)
-      : Layer(ops), weights(ops, rows, cols), bias(static_cast<size_t>(rows), 0.0f),
-        biasGradient(static_cast<size_t>(rows), 0.0f) {}
+      : Layer(ops), weights(ops, rows, cols), bias(*ops.memory, rows), biasGradient(*ops.memory, rows) {
+    for (auto& s : biasState) s = Buffer<float>(*ops.memory);
+  }
   void collectWeightLayers(std::vector<WeightLayer*>& out) override { out.push_back(this); }
   void initialise(Rng& rng);
   // The weight tensor's shape as users see it: linear [out, in], conv2d [outC, kH, kW, inC].
   virtual std::vector<int64_t> weightShape() const = 0;
 
   LayerWeights weights;
-  std::vector<float> bias, biasGradient;  // (not biasGrad: that is the op)
-  std::vector<float> biasState[LayerWeights::kStateSlots];
+  Buffer<float> bias, biasGradient;  // (not biasGrad: that is the op); in the device's memory
+  Buffer<float> biasState[LayerWeights::kStateSlots];
 };
 
 class LinearLayer : public WeightLayer {
@@ -46,8 +47,8 @@ class Conv2dLayer : public WeightLayer {
  private:
   Conv2dShape shapeFor(int64_t batch) const;
   Conv2dShape shape_;
-  std::vector<float> patches_;   // im2col of the last forward's input, reused by backward
-  std::vector<float> dPatches_;
+  Buffer<float> patches_;   // im2col of the last forward's input, reused by backward
+  Buffer<float> dPatches_;
 };
 
 }  // namespace prunerl

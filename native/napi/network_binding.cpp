@@ -191,9 +191,10 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     if (!net_) throw prunerl::TypeError("Expected a live Network for this but received a disposed Network");
     return *net_;
   }
-  WeightLayer& layerArg(const Napi::Value& v) {
-    return net().weightLayer(integerArg(v, "index", 0, static_cast<int64_t>(net().weightLayers().size()) - 1));
+  int64_t layerIndexArg(const Napi::Value& v) {
+    return integerArg(v, "index", 0, static_cast<int64_t>(net().weightLayers().size()) - 1);
   }
+  WeightLayer& layerArg(const Napi::Value& v) { return net().weightLayer(layerIndexArg(v)); }
 
   Napi::Value inputShape(const Napi::CallbackInfo& info) {
     if (!net_) return info.Env().Undefined();
@@ -216,8 +217,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     const int64_t per = net().inputShape().size();
     int64_t batch = integerArg(info[1], "batch", 1, (1LL << 31) / per);
     requireLength(x.size, batch * per, "x", "batch · input size = " + std::to_string(batch) + " · " + std::to_string(per));
-    const float* y = net().forward(x.data, batch);
-    return copyOut(info.Env(), y, batch * net().outputSize());
+    Napi::Float32Array out = newFloat32(info.Env(), batch * net().outputSize());
+    net().forwardHost(x.data, batch, out.Data());
+    return out;
   }
 
   Napi::Value backward(const Napi::CallbackInfo& info) {
@@ -230,9 +232,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     if (info.Length() > 1 && !info[1].IsUndefined()) {
       Span<float> dx = float32Arg(info[1], "dInput");
       requireLength(dx.size, batch * net().inputShape().size(), "dInput", "batch of the last forward · input size");
-      net().backward(dy.data, dx.data);
+      net().backwardHost(dy.data, dx.data);
     } else {
-      net().backward(dy.data);
+      net().backwardHost(dy.data);
     }
     return info.Env().Undefined();
   }
@@ -315,15 +317,15 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return info.Env().Undefined();
   }
   Napi::Value getBias(const Napi::CallbackInfo& info) {
-    WeightLayer& l = layerArg(info[0]);
-    return copyOut(info.Env(), l.bias.data(), static_cast<int64_t>(l.bias.size()));
+    const std::vector<float> b = net().bias(layerIndexArg(info[0]));
+    return copyOut(info.Env(), b.data(), static_cast<int64_t>(b.size()));
   }
   Napi::Value setBias(const Napi::CallbackInfo& info) {
-    WeightLayer& l = layerArg(info[0]);
+    const int64_t index = layerIndexArg(info[0]);
     Span<float> b = float32Arg(info[1], "b");
-    requireLength(b.size, static_cast<int64_t>(l.bias.size()), "b", "the layer's output count");
+    requireLength(b.size, net().weightLayer(index).bias.size(), "b", "the layer's output count");
     requireFinite(b.data, b.size, "b");
-    std::copy(b.data, b.data + b.size, l.bias.begin());
+    net().setBias(index, b.data);
     return info.Env().Undefined();
   }
   Napi::Value getMask(const Napi::CallbackInfo& info) {
@@ -347,8 +349,8 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return out;
   }
   Napi::Value getBiasGrad(const Napi::CallbackInfo& info) {
-    WeightLayer& l = layerArg(info[0]);
-    return copyOut(info.Env(), l.biasGradient.data(), static_cast<int64_t>(l.biasGradient.size()));
+    const std::vector<float> g = net().biasGradient(layerIndexArg(info[0]));
+    return copyOut(info.Env(), g.data(), static_cast<int64_t>(g.size()));
   }
 
   Napi::Value pruneLayers(const Napi::CallbackInfo& info) {

@@ -13,6 +13,7 @@
 
 #include "ops/conv2d.h"
 #include "ops/csr.h"
+#include "ops/device_memory.h"
 #include "ops/embedding_product.h"
 #include "ops/quantile_huber.h"
 #include "ops/gemm.h"
@@ -24,15 +25,18 @@ namespace prunerl {
 
 struct DeviceOps {
   const char* device;  // "cpu", "cpu-reference", "cuda", "cuda-emulated"
+  // Where the entries' pointers point (device_memory.h): host memory for the CPU tables and the copying CUDA tables
+  // that kernels.* bind; GPU memory for the device-resident CUDA tables a Network runs on.
+  const DeviceMemory* memory = &hostMemory();
   // gemm.h, csr.h: the products of a weight layer.
   void (*gemm)(const GemmArgs& g);
   // Y[batch,out] = X·(W ⊙ mask)ᵀ; mask == nullptr: X·Wᵀ
   void (*linearForward)(const float* X, const float* W, const uint8_t* mask, int64_t batch, int64_t in, int64_t out,
                         float* Y);
-  void (*spmm)(const CsrMatrix& W, const float* X, int64_t batch, float* Y);
-  void (*spmmInputGrad)(const CsrMatrix& W, const float* dY, int64_t batch, float* dX);
-  void (*sddmm)(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dValues);
-  void (*spmmBackward)(const CsrMatrix& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues);
+  void (*spmm)(const CsrView& W, const float* X, int64_t batch, float* Y);
+  void (*spmmInputGrad)(const CsrView& W, const float* dY, int64_t batch, float* dX);
+  void (*sddmm)(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dValues);
+  void (*spmmBackward)(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dX, float* dValues);
   // conv2d.h: the patch lowering of a convolution (the product itself is the layer's gemm/spmm).
   void (*im2col)(const float* x, const Conv2dShape& s, float* patches);
   void (*col2im)(const float* dPatches, const Conv2dShape& s, float* dx);
@@ -69,6 +73,9 @@ struct DeviceOps {
   // quantile_huber.h: IQN's quantile Huber loss; returns the batch loss, overwrites grad [B, N] and perSample [B].
   double (*quantileHuberLoss)(const float* pred, const float* taus, const float* target, const float* weights,
                               const QuantileHuberShape& s, double kappa, float* grad, float* perSample);
+  // w[i] = mask[i] ? w[i] : 0 (a masked layer after its optimizer step); p[i] −= lr·g[i] (plain SGD).
+  void (*applyMask)(float* w, const uint8_t* mask, int64_t n);
+  void (*sgdStep)(float* p, const float* g, int64_t n, float lr);
 };
 
 // The name of the first op a Network or Learner needs that `ops` lacks (a null entry), or nullptr when it has them
@@ -99,6 +106,8 @@ inline const char* missingModelOp(const DeviceOps& ops) {
       {ops.adamStep != nullptr, "adamStep"},
       {ops.rmspropStep != nullptr, "rmspropStep"},
       {ops.magnitudePrune != nullptr, "magnitudePrune"},
+      {ops.applyMask != nullptr, "applyMask"},
+      {ops.sgdStep != nullptr, "sgdStep"},
   };
   for (const auto& [has, name] : present)
     if (!has) return name;
