@@ -88,6 +88,8 @@ double quantileHuberLoss(const float* pred, const float* taus, const float* targ
 double huberLoss(const float* pred, const float* target, int64_t n, float delta, float* grad);
 void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
 void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n, const RmspropConfig& c);
+void sgdStep(float* p, const float* g, int64_t n, float lr);    // p −= lr·g, bit-identical
+void applyMask(float* w, const uint8_t* mask, int64_t n);        // w[i] = mask[i] ? w[i] : 0
 void reluForward(const float* x, int64_t n, float* y);
 void reluBackward(const float* y, const float* dy, int64_t n, float* dx);
 

@@ -43,6 +43,8 @@ const DeviceOps& deviceOps() {
     o.reluBackward = reluBackward;
     o.magnitudePrune = magnitudePrune;
     o.kthSmallestAbs = kthSmallestAbs;
+    o.sgdStep = sgdStep;
+    o.applyMask = applyMask;
     return o;
   }();
   return ops;

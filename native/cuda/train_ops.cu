@@ -14,6 +14,7 @@
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/train_ops_device.h"
 
 namespace prunerl::cuda {
 namespace {
@@ -109,6 +110,15 @@ __global__ void rmspropKernel(float* __restrict__ p, const float* __restrict__ g
   }
 }
 
+__global__ void sgdKernel(float* __restrict__ p, const float* __restrict__ g, int64_t n, float lr) {
+  PRUNERL_GRID_STRIDE(i, n) { p[i] = __fsub_rn(p[i], __fmul_rn(lr, g[i])); }
+}
+
+// A masked layer after its step: pruned weights back to exactly 0 (the CPU's select, so NaN at a kept weight stays).
+__global__ void applyMaskKernel(float* __restrict__ w, const uint8_t* __restrict__ mask, int64_t n) {
+  PRUNERL_GRID_STRIDE(i, n) { w[i] = mask[i] ? w[i] : 0.0f; }
+}
+
 // ---- ReLU ----------------------------------------------------------------------------------------------------
 
 __global__ void reluKernel(const float* __restrict__ x, int64_t n, float* __restrict__ y) {
@@ -141,13 +151,31 @@ double huberLoss(const float* pred, const float* target, int64_t n, float delta,
   return sum / static_cast<double>(n);
 }
 
-void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step) {
+namespace {
+
+void checkAdam(const AdamConfig& c, int64_t step) {
   requireNonNegative(c.lr, "lr");
   requireNumber(c.beta1 >= 0.0f && c.beta1 < 1.0f, "a number in [0, 1)", "beta1", c.beta1);
   requireNumber(c.beta2 >= 0.0f && c.beta2 < 1.0f, "a number in [0, 1)", "beta2", c.beta2);
   requireNonNegative(c.eps, "eps");
   if (step < 1) throw RangeError("Expected an integer >= 1 for step but received " + std::to_string(step));
-  requireDevice();
+}
+
+void checkRmsprop(const float* gradAvg, const float* buf, int64_t n, const RmspropConfig& c) {
+  requireNonNegative(c.lr, "lr");
+  requireNumber(c.alpha >= 0.0f && c.alpha <= 1.0f, "a number in [0, 1]", "alpha", c.alpha);
+  requireNonNegative(c.eps, "eps");
+  requireNumber(c.momentum >= 0.0f && c.momentum < 1.0f, "a number in [0, 1)", "momentum", c.momentum);
+  if (c.centered && gradAvg == nullptr && n > 0)
+    throw TypeError("Expected a gradient-average array for gradAvg (centered RMSprop) but received none");
+  if (c.momentum > 0.0f && buf == nullptr && n > 0)
+    throw TypeError("Expected a momentum buffer for buf (RMSprop momentum > 0) but received none");
+}
+
+}  // namespace
+
+void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step) {
+  checkAdam(c, step);
   if (n == 0) return;
   const double t = static_cast<double>(step);  // bias corrections in double, rounded once (as optim.cpp)
   const AdamScalars s{c.lr,
@@ -158,33 +186,82 @@ void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const Ada
                       static_cast<float>(1.0 - std::pow(static_cast<double>(c.beta1), t)),
                       static_cast<float>(1.0 - std::pow(static_cast<double>(c.beta2), t)),
                       c.eps};
+  adamKernel<<<blocksFor(n), kThreads>>>(p, g, m, v, n, s);
+  checkLaunch("adamKernel");
+}
+
+void rmspropStepDevice(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n,
+                       const RmspropConfig& c) {
+  checkRmsprop(gradAvg, buf, n, c);
+  if (n == 0) return;
+  const RmspropScalars s{c.lr, c.alpha, 1.0f - c.alpha, c.eps, c.momentum};
+  rmspropKernel<<<blocksFor(n), kThreads>>>(p, g, sq, c.centered ? gradAvg : nullptr,
+                                            c.momentum > 0.0f ? buf : nullptr, n, s);
+  checkLaunch("rmspropKernel");
+}
+
+void sgdStepDevice(float* p, const float* g, int64_t n, float lr) {
+  if (n == 0) return;
+  sgdKernel<<<blocksFor(n), kThreads>>>(p, g, n, lr);
+  checkLaunch("sgdKernel");
+}
+
+void applyMaskDevice(float* w, const uint8_t* mask, int64_t n) {
+  if (n == 0) return;
+  applyMaskKernel<<<blocksFor(n), kThreads>>>(w, mask, n);
+  checkLaunch("applyMaskKernel");
+}
+
+void sgdStep(float* p, const float* g, int64_t n, float lr) {
+  requireDevice();
+  if (n == 0) return;
+  DeviceBuffer<float> dp(p, n);
+  const DeviceBuffer<float> dg(g, n);
+  sgdStepDevice(dp.data(), dg.data(), n, lr);
+  dp.download(p);
+}
+
+void applyMask(float* w, const uint8_t* mask, int64_t n) {
+  requireDevice();
+  if (n == 0) return;
+  DeviceBuffer<float> dw(w, n);
+  const DeviceBuffer<uint8_t> dm(mask, n);
+  applyMaskDevice(dw.data(), dm.data(), n);
+  dw.download(w);
+}
+
+void reluForwardDevice(const float* x, int64_t n, float* y) {
+  if (n == 0) return;
+  reluKernel<<<blocksFor(n), kThreads>>>(x, n, y);
+  checkLaunch("reluKernel");
+}
+
+void reluBackwardDevice(const float* y, const float* dy, int64_t n, float* dx) {
+  if (n == 0) return;
+  reluBackwardKernel<<<blocksFor(n), kThreads>>>(y, dy, n, dx);
+  checkLaunch("reluBackwardKernel");
+}
+
+void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step) {
+  checkAdam(c, step);
+  requireDevice();
+  if (n == 0) return;
   DeviceBuffer<float> dp(p, n), dm(m, n), dv(v, n);
   const DeviceBuffer<float> dg(g, n);
-  adamKernel<<<blocksFor(n), kThreads>>>(dp.data(), dg.data(), dm.data(), dv.data(), n, s);
-  checkLaunch("adamKernel");
+  adamStepDevice(dp.data(), dg.data(), dm.data(), dv.data(), n, c, step);
   dp.download(p), dm.download(m), dv.download(v);
 }
 
 void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n, const RmspropConfig& c) {
-  requireNonNegative(c.lr, "lr");
-  requireNumber(c.alpha >= 0.0f && c.alpha <= 1.0f, "a number in [0, 1]", "alpha", c.alpha);
-  requireNonNegative(c.eps, "eps");
-  requireNumber(c.momentum >= 0.0f && c.momentum < 1.0f, "a number in [0, 1)", "momentum", c.momentum);
-  if (c.centered && gradAvg == nullptr && n > 0)
-    throw TypeError("Expected a gradient-average array for gradAvg (centered RMSprop) but received none");
-  const bool withMomentum = c.momentum > 0.0f;
-  if (withMomentum && buf == nullptr && n > 0)
-    throw TypeError("Expected a momentum buffer for buf (RMSprop momentum > 0) but received none");
+  checkRmsprop(gradAvg, buf, n, c);
   requireDevice();
   if (n == 0) return;
-  const RmspropScalars s{c.lr, c.alpha, 1.0f - c.alpha, c.eps, c.momentum};
+  const bool withMomentum = c.momentum > 0.0f;
   DeviceBuffer<float> dp(p, n), dsq(sq, n);
   const DeviceBuffer<float> dg(g, n);
   DeviceBuffer<float> dga = c.centered ? DeviceBuffer<float>(gradAvg, n) : DeviceBuffer<float>();
   DeviceBuffer<float> dbuf = withMomentum ? DeviceBuffer<float>(buf, n) : DeviceBuffer<float>();
-  rmspropKernel<<<blocksFor(n), kThreads>>>(dp.data(), dg.data(), dsq.data(), c.centered ? dga.data() : nullptr,
-                                            withMomentum ? dbuf.data() : nullptr, n, s);
-  checkLaunch("rmspropKernel");
+  rmspropStepDevice(dp.data(), dg.data(), dsq.data(), dga.data(), dbuf.data(), n, c);
   dp.download(p), dsq.download(sq);
   if (c.centered) dga.download(gradAvg);
   if (withMomentum) dbuf.download(buf);
@@ -195,8 +272,7 @@ void reluForward(const float* x, int64_t n, float* y) {
   if (n == 0) return;
   const DeviceBuffer<float> dx(x, n);
   DeviceBuffer<float> dy(n);
-  reluKernel<<<blocksFor(n), kThreads>>>(dx.data(), n, dy.data());
-  checkLaunch("reluKernel");
+  reluForwardDevice(dx.data(), n, dy.data());
   dy.download(y);
 }
 
@@ -205,8 +281,7 @@ void reluBackward(const float* y, const float* dy, int64_t n, float* dx) {
   if (n == 0) return;
   const DeviceBuffer<float> dY(y, n), dDy(dy, n);
   DeviceBuffer<float> dDx(n);
-  reluBackwardKernel<<<blocksFor(n), kThreads>>>(dY.data(), dDy.data(), n, dDx.data());
-  checkLaunch("reluBackwardKernel");
+  reluBackwardDevice(dY.data(), dDy.data(), n, dDx.data());
   dDx.download(dx);
 }
 

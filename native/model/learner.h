@@ -5,12 +5,17 @@
 // and returns the mean loss, writing the per-sample losses (|TD error|, or the C51 cross-entropy: the new priorities
 // for prioritized replay). Scratch is sized on the first update of a batch size and reused: no allocation after.
 // The networks are passed per call, so their owners (the Node-API objects) decide their lifetime.
+// Every step is an op of the device's table (ops/value_head.h for the head, the target and the loss), on buffers in
+// the device's memory: on a GPU table the batch is uploaded once, and only the loss and the per-sample losses come
+// back.
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include "model/buffer.h"
 #include "model/network.h"
 #include "model/q_head.h"
+#include "ops/value_head.h"
 
 namespace prunerl {
 
@@ -22,7 +27,7 @@ struct LearnerOptions {
   TdLoss loss = TdLoss::Huber;  // DQN only; C51 always uses the cross-entropy
 };
 
-// One replay batch, row-major, `batch` samples; weights may be null (uniform replay).
+// One replay batch on the host, row-major, `batch` samples; weights may be null (uniform replay).
 //   y_b = rewards_b + discounts_b · (1 − dones_b) · Q_target(nextObs_b, a*_b)
 struct LearnerBatch {
   int64_t batch = 0;
@@ -46,20 +51,32 @@ class Learner {
   // One update of `online`. Returns the mean (weighted) loss; perSample() then holds the batch's per-sample losses
   // (kept in the learner, so an output array that aliases an input cannot change what the update reads).
   double update(Network& online, Network& target, const LearnerBatch& batch);
-  const float* perSample() const { return perSample_.data(); }
+  const float* perSample() const { return perSampleHost_.data(); }  // host memory
 
  private:
   void reserve(int64_t batch);
-  double dqnUpdate(Network& online, Network& target, const LearnerBatch& batch, float* perSample);
-  double c51Update(Network& online, Network& target, const LearnerBatch& batch, float* perSample);
+  // The batch in the device's memory (uploaded; as given when the device's memory is the host's).
+  LearnerBatch place(const LearnerBatch& host, int64_t obsSize);
+  ValueHeadShape shape(int64_t batch) const;
+  // Q-values [batch, actions] from a network's outputs: the outputs themselves (Q head) or the dueling combination.
+  const float* qValues(const float* out, int64_t batch, Buffer<float>& scratch);
+  // C51 logits [batch, actions, atoms]: the outputs themselves, or the dueling combination per atom.
+  const float* c51Logits(const float* out, int64_t batch);
+  void dqnUpdate(Network& online, Network& target, const LearnerBatch& batch);
+  void c51Update(Network& online, Network& target, const LearnerBatch& batch);
 
   LearnerOptions options_;
   const DeviceOps& ops_;
   int64_t batch_ = 0;
+  // The batch on a non-host device.
+  Buffer<float> obs_, nextObs_, rewards_, discounts_, dones_, weights_;
+  Buffer<int32_t> actions_;
   // Scratch, sized by reserve(): Q-values, targets, gradients, C51 logits / probabilities / projected targets.
-  std::vector<float> perSample_, qNext_, qOnlineNext_, nextValue_, q_, y_, taken_, lossGrad_, dQ_, dOut_;
-  std::vector<int32_t> greedy_;
-  std::vector<float> logits_, pNext_, pOnlineNext_, m_, takenLogits_, dTaken_, dLogits_;
+  Buffer<float> perSample_, qNext_, qOnlineNext_, nextValue_, q_, y_, taken_, dQ_, dOut_;
+  Buffer<int32_t> greedy_;
+  Buffer<float> logits_, pNext_, pOnlineNext_, m_, dLogits_;
+  Buffer<double> loss_;
+  std::vector<float> perSampleHost_;
 };
 
 }  // namespace prunerl

@@ -13,6 +13,7 @@
 #ifdef PRUNERL_WITH_CUDA
 #include "cuda/cublas_loader.h"
 #include "cuda/cuda_api.h"
+#include "cuda/resident_ops.h"
 #endif
 
 namespace prunerl::napi {
@@ -128,6 +129,7 @@ void registerCuda(Napi::Env env, Napi::Object exports) {
   Napi::Object cuda = Napi::Object::New(env);
 #ifdef PRUNERL_WITH_CUDA
   registerDeviceOps(env, cuda, cuda::deviceOps());
+  registerModelTable(cuda::residentOps());
   exportFunction<benchmarkJs>(env, cuda, "benchmark");
 #else
   // The same names as a CUDA build exports, each refusing in one line.

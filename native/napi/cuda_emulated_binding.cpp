@@ -17,6 +17,7 @@
 // The emulated backend: native/cuda compiled into this namespace (CMakeLists.txt renames `cuda`).
 namespace prunerl::cuda_emulated {
 const DeviceOps& deviceOps();
+const DeviceOps& residentOps();
 void requireDevice();
 }  // namespace prunerl::cuda_emulated
 
@@ -72,6 +73,7 @@ Napi::Value cudaEmulatorSelfTestJs(const Napi::CallbackInfo& info) {
 void registerCudaEmulated(Napi::Env env, Napi::Object exports) {
   Napi::Object emulated = Napi::Object::New(env);
   registerDeviceOps(env, emulated, cuda_emulated::deviceOps());
+  registerModelTable(cuda_emulated::residentOps());
   exportFunction<benchmarkJs>(env, emulated, "benchmark");
   exports.Set("cudaEmulated", emulated);
   exportFunction<cudaEmulatorStatsJs>(env, exports, "cudaEmulatorStats");

@@ -47,6 +47,7 @@ const DeviceOpBinding kDeviceOps[] = {
 // may load the addon at the same time.
 std::mutex tablesMutex;
 std::vector<const DeviceOps*> tables;
+std::vector<const DeviceOps*> modelTables;  // device-resident tables, preferred by modelOpsOn over a copying one
 
 void remember(const DeviceOps& ops) {
   std::lock_guard<std::mutex> lock(tablesMutex);
@@ -86,6 +87,13 @@ void registerDeviceOpReferences(Napi::Env env, Napi::Object target) {
     if (op.hasReference) bindOp(env, target, std::string(op.name) + "Reference", op.call, cpuReferenceOps());
 }
 
+void registerModelTable(const DeviceOps& ops) {
+  std::lock_guard<std::mutex> lock(tablesMutex);
+  for (const DeviceOps* t : modelTables)
+    if (t == &ops) return;
+  modelTables.push_back(&ops);
+}
+
 const DeviceOps& modelOpsOn(const std::string& device, const std::string& argName) {
   std::string names;
   const DeviceOps* found = nullptr;
@@ -95,6 +103,8 @@ const DeviceOps& modelOpsOn(const std::string& device, const std::string& argNam
       names += (names.empty() ? "" : ", ") + std::string(t->device);
       if (device == t->device) found = t;
     }
+    for (const DeviceOps* t : modelTables)
+      if (device == t->device) found = t;
   }
   if (found == nullptr)
     throw prunerl::RangeError("Expected one of " + names + " for " + argName + " but received '" + device + "'");

@@ -59,6 +59,10 @@ void registerDeviceOps(Napi::Env env, Napi::Object target, const DeviceOps& ops)
 // The CPU's plain references as <name>Reference, for the ops that have one (gemmReference, spmmReference, …).
 void registerDeviceOpReferences(Napi::Env env, Napi::Object target);
 
+// A device-resident table (its memory is the device's) that a Network or Learner on device `ops.device` runs on
+// instead of the copying table of the same name that registerDeviceOps bound for kernels.*.
+void registerModelTable(const DeviceOps& ops);
+
 // The table of a registered device by its name (DeviceOps::device: cpu, cpu-reference, cuda, cuda-emulated, as
 // built), for a Network or Learner to run on. RangeError naming `argName` for a device this addon does not have;
 // RangeError naming the op and the device when that device has no kernel for an op a Network needs.

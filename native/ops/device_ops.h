@@ -16,6 +16,7 @@
 #include "ops/device_memory.h"
 #include "ops/embedding_product.h"
 #include "ops/quantile_huber.h"
+#include "ops/value_head.h"
 #include "ops/gemm.h"
 #include "ops/magnitude_prune.h"
 #include "ops/optim.h"
@@ -76,6 +77,21 @@ struct DeviceOps {
   // w[i] = mask[i] ? w[i] : 0 (a masked layer after its optimizer step); p[i] −= lr·g[i] (plain SGD).
   void (*applyMask)(float* w, const uint8_t* mask, int64_t n);
   void (*sgdStep)(float* p, const float* g, int64_t n, float lr);
+  // value_head.h (placeholder until the helper's entries land)
+  void (*duelingQ)(const float* out, const ValueHeadShape& s, float* q);
+  void (*duelingQBackward)(const float* dQ, const ValueHeadShape& s, float* dOut);
+  void (*duelingLogits)(const float* out, const ValueHeadShape& s, float* logits);
+  void (*duelingLogitsBackward)(const float* dLogits, const ValueHeadShape& s, float* dOut);
+  void (*c51Probabilities)(const float* logits, int64_t rows, int64_t atoms, float* p);
+  void (*c51Expectation)(const float* p, int64_t rows, const ValueHeadShape& s, float* q);
+  void (*tdTarget)(const float* rewards, const float* discounts, const float* dones, const float* nextValue,
+                   int64_t batch, float* y);
+  void (*c51Project)(const float* pNext, const int32_t* greedy, const float* rewards, const float* discounts,
+                     const float* dones, const ValueHeadShape& s, float* m);
+  void (*tdLoss)(const float* taken, const float* y, const float* weights, const int32_t* actions,
+                 const ValueHeadShape& s, TdLossKind kind, float* perSample, float* dQ, double* loss);
+  void (*c51Loss)(const float* logits, const float* m, const float* weights, const int32_t* actions,
+                  const ValueHeadShape& s, float* dLogits, float* perSample, double* loss);
 };
 
 // The name of the first op a Network or Learner needs that `ops` lacks (a null entry), or nullptr when it has them
@@ -97,9 +113,6 @@ inline const char* missingModelOp(const DeviceOps& ops) {
       {ops.biasAdd != nullptr, "biasAdd"},
       {ops.biasGrad != nullptr, "biasGrad"},
       {ops.addInPlace != nullptr, "addInPlace"},
-      {ops.huberLoss != nullptr, "huberLoss"},
-      {ops.mseLoss != nullptr, "mseLoss"},
-      {ops.softmaxCrossEntropyWeighted != nullptr, "softmaxCrossEntropyWeighted"},
       {ops.argmaxRows != nullptr, "argmaxRows"},
       {ops.maxRows != nullptr, "maxRows"},
       {ops.gatherRows != nullptr, "gatherRows"},

@@ -1,0 +1,18 @@
+// train_ops.cu's optimizer steps and ReLU on device pointers (every pointer on the device): the semantics and the
+// argument checks of the host entry points in cuda_api.h, without the copies. A device-resident Network calls them.
+#pragma once
+#include <cstdint>
+
+#include "ops/optim.h"
+
+namespace prunerl::cuda {
+
+void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
+void rmspropStepDevice(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n,
+                       const RmspropConfig& c);
+void sgdStepDevice(float* p, const float* g, int64_t n, float lr);
+void applyMaskDevice(float* w, const uint8_t* mask, int64_t n);
+void reluForwardDevice(const float* x, int64_t n, float* y);
+void reluBackwardDevice(const float* y, const float* dy, int64_t n, float* dx);
+
+}  // namespace prunerl::cuda
