@@ -84,6 +84,11 @@ bool cublasGemm(const GemmArgs& g) {
   std::lock_guard<std::mutex> lock(s.mutex);
   if (s.handle == nullptr) {
     if (!s.handleError.empty()) return false;
+    // cublasCreate allocates: during a capture it would fail and leave this process on our kernel for good.
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    if (cudaStreamIsCapturing(cudaStreamPerThread, &capturing) == cudaSuccess && capturing != cudaStreamCaptureStatusNone)
+      throw CudaError("cuBLAS's handle is made on the first product, which cannot happen inside a CUDA graph capture: "
+                      "run the captured work once before capturing it");
     int status = s.create(&s.handle);
     // Our kernels run on the per-thread default stream (--default-stream=per-thread), and a CUDA graph can capture
     // only that; cuBLAS, built without it, would launch on the legacy stream, which breaks a capture. The handle

@@ -3,9 +3,11 @@
 // and async copy body makes on that stream (every `k<<<g, b>>>` here: the build's --default-stream=per-thread) is
 // recorded, with its arguments as they are during the capture, not run. replay() runs the recorded work again, in
 // order, on the same stream. So body must be capturable: device pointers that stay valid for the graph's life, no
-// allocation, no synchronous copy or sync, no host work that a replay would need (it is not recorded). A call CUDA
-// refuses during a capture throws prunerl::CudaError, from capture(), and leaves the stream usable; the emulator
-// (native/cuda_emu) refuses the same calls, so a launcher that cannot be captured fails in CI without a GPU.
+// allocation, no synchronous copy or sync, no host work that a replay would need (it is not recorded). Run body once
+// directly before capturing it: state made lazily on first use (the cuBLAS handle, cublas_loader.cu) must not be
+// made during a capture. A call CUDA refuses during a capture throws prunerl::CudaError, from capture(), and leaves
+// the stream usable; the emulator (native/cuda_emu) refuses the same calls, so a launcher that cannot be captured
+// fails in CI without a GPU.
 #pragma once
 #include <cuda_runtime.h>
 
