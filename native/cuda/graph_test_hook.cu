@@ -27,7 +27,8 @@ std::string streamState() {
   cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
   const cudaError_t e = cudaStreamIsCapturing(cudaStreamPerThread, &status);
   if (e != cudaSuccess) return cudaGetErrorName(e);
-  return status == cudaStreamCaptureStatusNone ? "none" : status == cudaStreamCaptureStatusActive ? "active" : "invalidated";
+  if (status == cudaStreamCaptureStatusNone) return "none";
+  return status == cudaStreamCaptureStatusActive ? "active" : "invalidated";
 }
 
 // The buffers of one "replay" run, uploaded from the request.
@@ -94,7 +95,8 @@ void refusedCall(const std::string& call, const GraphTestRequest& q, DeviceBuffe
   else if (call == "cudaMemcpy") y.download(host.data());
   else if (call == "cudaMemset") y.zero();
   else if (call == "cudaDeviceSynchronize") checkCuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
-  else if (call == "cudaStreamSynchronize") checkCuda(cudaStreamSynchronize(cudaStreamPerThread), "cudaStreamSynchronize");
+  else if (call == "cudaStreamSynchronize")
+    checkCuda(cudaStreamSynchronize(cudaStreamPerThread), "cudaStreamSynchronize");
   else if (call == "cudaEventSynchronize") checkCuda(cudaEventSynchronize(event), "cudaEventSynchronize");
   else if (call == "hostEntryPoint") biasAdd(host.data(), q.b.data(), q.rows, q.cols);  // copies in and out
   else if (call == "throw") throw std::runtime_error("thrown by the captured body");

@@ -113,7 +113,8 @@ cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind 
 
 // Captured as the pointers and size given now: each replay copies what the source holds then.
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
-  if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault) return fail(cudaErrorInvalidMemcpyDirection, "cudaMemcpyAsync");
+  if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault)
+    return fail(cudaErrorInvalidMemcpyDirection, "cudaMemcpyAsync");
   return submit(stream, "cudaMemcpyAsync", [=] { return copy(dst, src, bytes, kind, "cudaMemcpyAsync"); });
 }
 

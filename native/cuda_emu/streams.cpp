@@ -238,7 +238,8 @@ cudaError_t cudaStreamIsCapturing(cudaStream_t stream, cudaStreamCaptureStatus* 
   std::lock_guard<std::mutex> lock(captureMutex());
   CUstream_st* s = streamOf(stream);
   if (s == &legacyStream && blockingCaptures())  // the query itself invalidates nothing
-    return refuse(cudaErrorStreamCaptureImplicit, "cudaStreamIsCapturing(cudaStreamLegacy) while a blocking stream captures");
+    return refuse(cudaErrorStreamCaptureImplicit,
+                  "cudaStreamIsCapturing(cudaStreamLegacy) while a blocking stream captures");
   *status = !s->capture                             ? cudaStreamCaptureStatusNone
             : s->capture->invalidatedBy.empty()     ? cudaStreamCaptureStatusActive
                                                     : cudaStreamCaptureStatusInvalidated;
