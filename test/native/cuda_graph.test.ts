@@ -19,6 +19,13 @@ const refusedCalls = [
   'cudaEventSynchronize', 'hostEntryPoint',
 ];
 
+/**
+ * Not checked on hardware yet (no GPU in the sessions that wrote this): a driver may record a synchronous memset on
+ * the capturing per-thread stream as a node, and may not count an event synchronize as unsafe. The emulator refuses
+ * both; on a GPU either outcome passes here, and the run says which.
+ */
+const gpuMayRecord = new Set(['cudaMemset', 'cudaEventSynchronize']);
+
 function inputs(rows: number, cols: number, seed: number): CudaGraphTestRequest {
   const r = rng(seed);
   return {
@@ -71,8 +78,11 @@ describe.skipIf(!hook || devices.length === 0)('CapturedGraph', () => {
         expect(r.messages.error).toMatch(/^CUDA error in cuda/);
         expect(r.messages.error).toMatch(/cudaErrorStreamCapture(Unsupported|Invalidated)/);
         expect(r.messages.error).toContain(named);
+      } else if (gpuMayRecord.has(call) && r.captured) {
+        console.warn(`[cuda_graph.test.ts] this GPU recorded ${call} into a capture; the emulator refuses it`);
+        return;
       } else {
-        expect(r.messages.error, `a GPU accepted ${call} during a capture`).toMatch(/cudaErrorStreamCapture|cudaError/);
+        expect(r.messages.error, `a GPU accepted ${call} during a capture`).toMatch(/^CUDA error in /);
       }
       expect(r.captured).toBe(false);
       expect(r.messages.afterFailure).toBe('none');
