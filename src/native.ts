@@ -293,6 +293,25 @@ export interface NativeAddon {
     shuffles: Int32Array; shuffleOutputs: number; barrier: Int32Array; sharedAtStart: Uint32Array;
     atomicSum: number; atomicMinimum: number; deadlock: string; exitedLane: string; invalidConfig: string;
   };
+  /** The emulator's stream-capture probes (native/cuda_emu/capture_self_test.cpp): probe → error name, status or value. */
+  cudaEmulatorCaptureSelfTest?(): Record<string, string>;
+  /**
+   * A test hook, not API: one CapturedGraph scenario (native/cuda/graph_test_hook.h) on 'cuda' or 'cuda-emulated';
+   * present when either backend is built in.
+   */
+  cudaGraphTestHook?(device: 'cuda' | 'cuda-emulated', request: CudaGraphTestRequest): {
+    arrays: Record<string, Float32Array>; messages: Record<string, string>; captured: boolean;
+  };
+}
+
+/** cudaGraphTestHook's request (native/cuda/graph_test_hook.h says what each scenario does). */
+export interface CudaGraphTestRequest {
+  scenario: 'replay' | 'frozen' | 'refused' | 'reset';
+  call?: string;
+  rows: number;
+  cols: number;
+  replays?: number;
+  x?: Float32Array; w?: Float32Array; b: Float32Array; b2?: Float32Array; y: Float32Array;
 }
 
 function candidatePaths(): string[] {

@@ -117,9 +117,10 @@ unsigned blocksFor(int64_t n, int threads) {
 
 void transposeDevice(const float* in, int64_t rows, int64_t cols, float* out) {
   if (rows == 0 || cols == 0) return;
-  if (rows == 1 || cols == 1) {  // the same bytes
-    checkCuda(cudaMemcpy(out, in, static_cast<size_t>(rows * cols) * sizeof(float), cudaMemcpyDeviceToDevice),
-              "cudaMemcpy (transpose)");
+  if (rows == 1 || cols == 1) {  // the same bytes; async on the launch stream, so a CUDA graph can capture it
+    checkCuda(cudaMemcpyAsync(out, in, static_cast<size_t>(rows * cols) * sizeof(float), cudaMemcpyDeviceToDevice,
+                              cudaStreamPerThread),
+              "cudaMemcpyAsync (transpose)");
     return;
   }
   const dim3 grid(static_cast<unsigned>((cols + 31) / 32), static_cast<unsigned>((rows + 31) / 32));

@@ -1,5 +1,5 @@
 // cuBLAS by dlopen (cublas_loader.h). The prototypes below are NVIDIA's documented cuBLAS v2 API (cublas_api.h:
-// cublasCreate_v2, cublasDestroy_v2, cublasSgemm_v2; cublasStatus_t 0 = CUBLAS_STATUS_SUCCESS; cublasOperation_t
+// cublasCreate_v2, cublasSetStream_v2, cublasSgemm_v2; cublasStatus_t 0 = CUBLAS_STATUS_SUCCESS; cublasOperation_t
 // 0 = N, 1 = T), declared here because no cuBLAS header exists on the build machine.
 // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ, and a row-major matrix read column-major is its
 // transpose: so cublasSgemm(op_B, op_A, N, M, K, B, A, C) with the leading dimensions as they are.
@@ -19,12 +19,14 @@ namespace {
 
 using CublasHandle = void*;
 using CublasCreate = int (*)(CublasHandle*);
+using CublasSetStream = int (*)(CublasHandle, cudaStream_t);
 using CublasSgemm = int (*)(CublasHandle, int transa, int transb, int m, int n, int k, const float* alpha,
                             const float* A, int lda, const float* B, int ldb, const float* beta, float* C, int ldc);
 
 struct Loaded {
   CublasLibrary library;
   CublasCreate create = nullptr;
+  CublasSetStream setStream = nullptr;
   CublasSgemm sgemm = nullptr;
   CublasHandle handle = nullptr;  // created on the first product (it needs a device); kept for the process
   std::string handleError;       // why cublasCreate failed, if it did (then the own kernel runs)
@@ -51,9 +53,10 @@ Loaded& loaded() {
         continue;
       }
       s->create = reinterpret_cast<CublasCreate>(dlsym(lib, "cublasCreate_v2"));
+      s->setStream = reinterpret_cast<CublasSetStream>(dlsym(lib, "cublasSetStream_v2"));
       s->sgemm = reinterpret_cast<CublasSgemm>(dlsym(lib, "cublasSgemm_v2"));
-      if (s->create == nullptr || s->sgemm == nullptr) {
-        s->library.reason = std::string(name) + " lacks cublasCreate_v2 or cublasSgemm_v2";
+      if (s->create == nullptr || s->setStream == nullptr || s->sgemm == nullptr) {
+        s->library.reason = std::string(name) + " lacks cublasCreate_v2, cublasSetStream_v2 or cublasSgemm_v2";
         return s;
       }
       s->library.found = true;
@@ -81,14 +84,22 @@ bool cublasGemm(const GemmArgs& g) {
   std::lock_guard<std::mutex> lock(s.mutex);
   if (s.handle == nullptr) {
     if (!s.handleError.empty()) return false;
-    const int status = s.create(&s.handle);
+    // cublasCreate allocates: during a capture it would fail and leave this process on our kernel for good.
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    if (cudaStreamIsCapturing(cudaStreamPerThread, &capturing) == cudaSuccess && capturing != cudaStreamCaptureStatusNone)
+      throw CudaError("cuBLAS's handle is made on the first product, which cannot happen inside a CUDA graph capture: "
+                      "run the captured work once before capturing it");
+    int status = s.create(&s.handle);
+    // Our kernels run on the per-thread default stream (--default-stream=per-thread), and a CUDA graph can capture
+    // only that; cuBLAS, built without it, would launch on the legacy stream, which breaks a capture. The handle
+    // resolves cudaStreamPerThread at each call, to the calling thread's stream.
+    if (status == 0) status = s.setStream(s.handle, cudaStreamPerThread);
     if (status != 0) {
       s.handle = nullptr;
-      s.handleError = "cublasCreate failed with status " + std::to_string(status);
+      s.handleError = "cublasCreate/cublasSetStream failed with status " + std::to_string(status);
       return false;
     }
   }
-  // The handle's stream is the default (legacy) stream, the one every kernel here runs on: no extra ordering needed.
   const int status = s.sgemm(s.handle, g.transB ? 1 : 0, g.transA ? 1 : 0, static_cast<int>(g.N), static_cast<int>(g.M),
                              static_cast<int>(g.K), &g.alpha, g.B, static_cast<int>(g.ldb), g.A, static_cast<int>(g.lda),
                              &g.beta, g.C, static_cast<int>(g.ldc));

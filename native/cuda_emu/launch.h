@@ -2,9 +2,12 @@
 //   kernel * ::prunerl::cuda_emu::Launch("kernel", grid, block)(args)
 // (only the two chevron tokens change, so line numbers stay), and this operator* runs the grid: the arguments are
 // converted to the kernel's parameter types once, as a launch copies them, and every thread calls the kernel with
-// its own copy.
+// its own copy. On a capturing stream (no stream: the per-thread default stream) the converted arguments are kept
+// and the grid runs at each replay of the graph instead (stream_capture.h).
 #pragma once
 #include <cstddef>
+#include <memory>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -18,22 +21,29 @@ struct LaunchConfig {
   size_t dynamicShared;
 };
 
-// Runs `thread(closure)` for every thread of every block (scheduler.cpp); errors go to cudaGetLastError.
-void runGrid(const LaunchConfig& config, void (*thread)(void*), void* closure);
+// Runs `thread(closure)` for every thread of every block (scheduler.cpp); returns the launch's error, which also
+// goes to cudaGetLastError.
+cudaError_t runGrid(const LaunchConfig& config, void (*thread)(void*), void* closure);
+// Whether a launch could run (CUDA's limits, and what the emulator provides); else why not.
+bool validLaunchConfig(const LaunchConfig& config, std::string& why);
+// Runs the grid now, or records it if `stream` captures (streams.cpp); `closure` lives as long as the graph.
+void launchOn(cudaStream_t stream, const LaunchConfig& config, void (*thread)(void*), std::shared_ptr<void> closure);
 
 template <typename... A>
 struct LaunchWith {
   LaunchConfig config;
+  cudaStream_t stream;
   std::tuple<A...> arguments;
 };
 
 struct Launch {
   LaunchConfig config;
-  Launch(const char* name, dim3 grid, dim3 block, size_t dynamicShared = 0, cudaStream_t = nullptr)
-      : config{name, grid, block, dynamicShared} {}
+  cudaStream_t stream;
+  Launch(const char* name, dim3 grid, dim3 block, size_t dynamicShared = 0, cudaStream_t s = nullptr)
+      : config{name, grid, block, dynamicShared}, stream(s) {}
   template <typename... A>
   LaunchWith<A...> operator()(A... arguments) const {
-    return LaunchWith<A...>{config, std::tuple<A...>(std::move(arguments)...)};
+    return LaunchWith<A...>{config, stream, std::tuple<A...>(std::move(arguments)...)};
   }
 };
 
@@ -44,11 +54,11 @@ void operator*(void (*kernel)(P...), LaunchWith<A...>&& launch) {
     void (*kernel)(P...);
     std::tuple<P...> parameters;
   };
-  Closure closure{kernel, std::tuple<P...>(std::move(launch.arguments))};
-  runGrid(launch.config, [](void* c) {
+  auto closure = std::make_shared<Closure>(Closure{kernel, std::tuple<P...>(std::move(launch.arguments))});
+  launchOn(launch.stream, launch.config, [](void* c) {
     Closure& self = *static_cast<Closure*>(c);
     std::apply(self.kernel, std::tuple<P...>(self.parameters));  // each thread its own copy of the parameters
-  }, &closure);
+  }, std::move(closure));
 }
 
 }  // namespace prunerl::cuda_emu

@@ -1,12 +1,13 @@
 // The emulated runtime calls (runtime_api.h). Device memory is 256-byte aligned host memory (cudaMalloc's
-// alignment, which the float4 paths rely on); copies are memcpy; launches finish before they return, so streams,
-// events and synchronisation only keep time. The last error is per OS thread, as CUDA's is per host thread.
-#include <chrono>
+// alignment, which the float4 paths rely on); copies are memcpy; launches finish before they return, so
+// synchronisation only checks that no capture forbids it (streams.cpp has streams, capture and events). The last
+// error is per OS thread, as CUDA's is per host thread.
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "cuda_emu/runtime_api.h"
+#include "cuda_emu/stream_capture.h"
 
 namespace prunerl::cuda_emu {
 namespace {
@@ -24,7 +25,13 @@ const char* nameOf(cudaError_t e) {
     case cudaErrorInsufficientDriver: return "cudaErrorInsufficientDriver";
     case cudaErrorNoDevice: return "cudaErrorNoDevice";
     case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+    case cudaErrorIllegalState: return "cudaErrorIllegalState";
     case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
+    case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
+    case cudaErrorStreamCaptureImplicit: return "cudaErrorStreamCaptureImplicit";
+    case cudaErrorCapturedEvent: return "cudaErrorCapturedEvent";
+    case cudaErrorStreamCaptureWrongThread: return "cudaErrorStreamCaptureWrongThread";
   }
   return "cudaErrorUnknown";
 }
@@ -39,7 +46,15 @@ const char* textOf(cudaError_t e) {
     case cudaErrorInsufficientDriver: return "CUDA driver version is insufficient for CUDA runtime version";
     case cudaErrorNoDevice: return "no CUDA-capable device is detected";
     case cudaErrorInvalidResourceHandle: return "invalid resource handle";
+    case cudaErrorIllegalState: return "the operation cannot be performed in the present state";
     case cudaErrorLaunchFailure: return "unspecified launch failure";
+    case cudaErrorStreamCaptureUnsupported: return "operation not permitted when stream is capturing";
+    case cudaErrorStreamCaptureInvalidated: return "operation failed due to a previous error during capture";
+    case cudaErrorStreamCaptureImplicit:
+      return "operation would make the legacy stream depend on a capturing blocking stream";
+    case cudaErrorCapturedEvent: return "operation not permitted on an event last recorded in a capturing stream";
+    case cudaErrorStreamCaptureWrongThread:
+      return "attempt to terminate a thread-local capture sequence from another thread";
   }
   return "unknown error";
 }
@@ -49,11 +64,25 @@ cudaError_t fail(cudaError_t e, const char* detail) {
   return e;
 }
 
-struct Event {
-  std::chrono::steady_clock::time_point at;
-  bool recorded = false;
-};
-Event* eventOf(cudaEvent_t e) { return reinterpret_cast<Event*>(e); }
+// A synchronous copy or memset: an unsafe call during a capture, and it waits for the default stream.
+cudaError_t checkSynchronous(const char* call) {
+  if (const cudaError_t e = checkUnsafeCall(call); e != cudaSuccess) return e;
+  return checkStreamSync(cudaStreamPerThread, call);
+}
+
+cudaError_t copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, const char* call) {
+  if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault) return fail(cudaErrorInvalidMemcpyDirection, call);
+  if (bytes > 0 && (dst == nullptr || src == nullptr))
+    return fail(cudaErrorInvalidValue, (std::string(call) + ": null pointer").c_str());
+  if (bytes > 0) std::memmove(dst, src, bytes);
+  return cudaSuccess;
+}
+
+cudaError_t fill(void* ptr, int value, size_t bytes, const char* call) {
+  if (bytes > 0 && ptr == nullptr) return fail(cudaErrorInvalidValue, (std::string(call) + ": null pointer").c_str());
+  if (bytes > 0) std::memset(ptr, value, bytes);
+  return cudaSuccess;
+}
 
 }  // namespace
 
@@ -64,32 +93,38 @@ void setLastError(cudaError_t error, const char* detail) {
 
 cudaError_t cudaMalloc(void** ptr, size_t bytes) {
   if (ptr == nullptr) return fail(cudaErrorInvalidValue, "cudaMalloc: null pointer for the result");
+  if (const cudaError_t e = checkUnsafeCall("cudaMalloc"); e != cudaSuccess) return e;
   const size_t rounded = (bytes + 255) / 256 * 256;
   *ptr = std::aligned_alloc(256, rounded == 0 ? 256 : rounded);
   return *ptr ? cudaSuccess : fail(cudaErrorMemoryAllocation, "cudaMalloc");
 }
 
+// Refused during a capture, as CUDA's (it would free memory the graph's replays may still use): the memory is kept.
 cudaError_t cudaFree(void* ptr) {
+  if (const cudaError_t e = checkUnsafeCall("cudaFree"); e != cudaSuccess) return e;
   std::free(ptr);
   return cudaSuccess;
 }
 
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
-  if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault)
-    return fail(cudaErrorInvalidMemcpyDirection, "cudaMemcpy");
-  if (bytes > 0 && (dst == nullptr || src == nullptr)) return fail(cudaErrorInvalidValue, "cudaMemcpy: null pointer");
-  if (bytes > 0) std::memmove(dst, src, bytes);
-  return cudaSuccess;
+  if (const cudaError_t e = checkSynchronous("cudaMemcpy"); e != cudaSuccess) return e;
+  return copy(dst, src, bytes, kind, "cudaMemcpy");
 }
 
-cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
-  return cudaMemcpy(dst, src, bytes, kind);
+// Captured as the pointers and size given now: each replay copies what the source holds then.
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
+  if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault)
+    return fail(cudaErrorInvalidMemcpyDirection, "cudaMemcpyAsync");
+  return submit(stream, "cudaMemcpyAsync", [=] { return copy(dst, src, bytes, kind, "cudaMemcpyAsync"); });
 }
 
 cudaError_t cudaMemset(void* ptr, int value, size_t bytes) {
-  if (bytes > 0 && ptr == nullptr) return fail(cudaErrorInvalidValue, "cudaMemset: null pointer");
-  if (bytes > 0) std::memset(ptr, value, bytes);
-  return cudaSuccess;
+  if (const cudaError_t e = checkSynchronous("cudaMemset"); e != cudaSuccess) return e;
+  return fill(ptr, value, bytes, "cudaMemset");
+}
+
+cudaError_t cudaMemsetAsync(void* ptr, int value, size_t bytes, cudaStream_t stream) {
+  return submit(stream, "cudaMemsetAsync", [=] { return fill(ptr, value, bytes, "cudaMemsetAsync"); });
 }
 
 cudaError_t cudaGetLastError() {
@@ -147,42 +182,6 @@ cudaError_t cudaGetDevice(int* device) {
   return cudaSuccess;
 }
 
-cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
-
-cudaError_t cudaStreamCreate(cudaStream_t* stream) {
-  if (stream) *stream = nullptr;  // one serial stream: every launch has finished when it returns
-  return cudaSuccess;
-}
-cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
-
-cudaError_t cudaEventCreate(cudaEvent_t* event) {
-  if (event == nullptr) return fail(cudaErrorInvalidValue, "cudaEventCreate: null pointer");
-  *event = reinterpret_cast<cudaEvent_t>(new Event());
-  return cudaSuccess;
-}
-
-cudaError_t cudaEventDestroy(cudaEvent_t event) {
-  delete eventOf(event);
-  return cudaSuccess;
-}
-
-cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t) {
-  if (event == nullptr) return fail(cudaErrorInvalidResourceHandle, "cudaEventRecord");
-  eventOf(event)->at = std::chrono::steady_clock::now();
-  eventOf(event)->recorded = true;
-  return cudaSuccess;
-}
-
-cudaError_t cudaEventSynchronize(cudaEvent_t event) {
-  return event ? cudaSuccess : fail(cudaErrorInvalidResourceHandle, "cudaEventSynchronize");
-}
-
-cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
-  if (ms == nullptr || start == nullptr || end == nullptr || !eventOf(start)->recorded || !eventOf(end)->recorded)
-    return fail(cudaErrorInvalidResourceHandle, "cudaEventElapsedTime");
-  *ms = std::chrono::duration<float, std::milli>(eventOf(end)->at - eventOf(start)->at).count();
-  return cudaSuccess;
-}
+cudaError_t cudaDeviceSynchronize() { return checkDeviceSync("cudaDeviceSynchronize"); }
 
 }  // namespace prunerl::cuda_emu

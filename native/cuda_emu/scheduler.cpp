@@ -279,7 +279,9 @@ void refillSharedMemory() {
   std::memset(__start_prunerl_cuda_shared, 0xFF, bytes);
 }
 
-bool validConfig(const LaunchConfig& c, std::string& why) {
+}  // namespace
+
+bool validLaunchConfig(const LaunchConfig& c, std::string& why) {
   const uint64_t threads = uint64_t{c.block.x} * c.block.y * c.block.z;
   if (c.grid.x == 0 || c.grid.y == 0 || c.grid.z == 0 || threads == 0) why = "a zero grid or block dimension";
   else if (threads > 1024 || c.block.z > 64) why = "more than 1024 threads per block (or block.z > 64)";
@@ -287,8 +289,6 @@ bool validConfig(const LaunchConfig& c, std::string& why) {
   else if (c.dynamicShared > 0) why = "dynamic shared memory, which the emulator does not provide";
   return why.empty();
 }
-
-}  // namespace
 
 const ThreadCoordinates* currentCoordinates = nullptr;
 
@@ -319,16 +319,16 @@ uint64_t warpCollective(WarpOp op, unsigned mask, uint64_t value, int argument, 
   return t.result;
 }
 
-void runGrid(const LaunchConfig& c, void (*body)(void*), void* closure) {
+cudaError_t runGrid(const LaunchConfig& c, void (*body)(void*), void* closure) {
   std::string why;
-  if (!validConfig(c, why)) {
+  if (!validLaunchConfig(c, why)) {
     setLastError(cudaErrorInvalidConfiguration, (std::string(c.name) + ": " + why).c_str());
-    return;
+    return cudaErrorInvalidConfiguration;
   }
   static thread_local bool launching = false;  // a launch from inside a kernel would wait for itself
   if (launching) {
     setLastError(cudaErrorLaunchFailure, (std::string(c.name) + ": launched from inside a kernel").c_str());
-    return;
+    return cudaErrorLaunchFailure;
   }
   std::lock_guard<std::mutex> serial(launchMutex);
   launching = true;
@@ -377,7 +377,9 @@ void runGrid(const LaunchConfig& c, void (*body)(void*), void* closure) {
       }
   emulator.run = nullptr;
   launching = false;
-  if (!error.empty()) setLastError(cudaErrorLaunchFailure, (std::string(c.name) + ": " + error).c_str());
+  if (error.empty()) return cudaSuccess;
+  setLastError(cudaErrorLaunchFailure, (std::string(c.name) + ": " + error).c_str());
+  return cudaErrorLaunchFailure;
 }
 
 std::map<std::string, KernelStats> kernelStats() {

@@ -3,6 +3,7 @@
 // specifies for each and compares.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,10 @@ struct SelfTestResult {
 };
 
 SelfTestResult runSelfTest();
+
+// Stream capture and graphs (capture_self_test.cpp): probe name → an error name (cudaGetErrorName), a capture status
+// ("none", "active", "invalidated") or a value read back.
+using CaptureSelfTestResult = std::map<std::string, std::string>;
+CaptureSelfTestResult runCaptureSelfTest();
 
 }  // namespace prunerl::cuda_emu

@@ -12,6 +12,9 @@ void registerConv(Napi::Env env, Napi::Object exports);       // conv_binding.cp
 void registerNetwork(Napi::Env env, Napi::Object exports);    // network_binding.cpp
 void registerLearner(Napi::Env env, Napi::Object exports);    // learner_binding.cpp: the fused value-based update
 void registerCuda(Napi::Env env, Napi::Object exports);       // cuda_binding.cpp: cudaAvailable, cudaDeviceInfo, cuda.*
+#if defined(PRUNERL_WITH_CUDA) || defined(PRUNERL_WITH_CUDA_EMULATOR)
+void registerCudaGraphTestHook(Napi::Env env, Napi::Object exports);  // cuda_graph_test_hook.cpp (tests only)
+#endif
 }  // namespace prunerl::napi
 
 static Napi::Object init(Napi::Env env, Napi::Object exports) {
@@ -28,6 +31,9 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerNetwork(env, exports);
   registerLearner(env, exports);
   registerCuda(env, exports);
+#if defined(PRUNERL_WITH_CUDA) || defined(PRUNERL_WITH_CUDA_EMULATOR)
+  registerCudaGraphTestHook(env, exports);
+#endif
   return exports;
 }
 

@@ -1,7 +1,7 @@
 // `cudaEmulated`: the cuda.* functions once more — the same device-op bindings (device_ops_binding.cpp) over the
 // table of the CUDA kernels compiled for the host emulator (native/cuda_emu; namespace prunerl::cuda_emulated),
 // so the GPU-vs-CPU tests run on machines without a GPU. And `cudaEmulatorStats()`: launches, blocks and threads per kernel name so far;
-// `cudaEmulatorSelfTest()`: the emulator's own semantics probes (cuda_emu/self_test.h).
+// `cudaEmulatorSelfTest()`, `cudaEmulatorCaptureSelfTest()`: the emulator's own semantics probes (cuda_emu/self_test.h).
 // Built whenever the emulator is (CMake's PRUNERL_CUDA_EMULATOR, on by default; not in the node-gyp fallback).
 #ifdef PRUNERL_WITH_CUDA_EMULATOR
 #include <napi.h>
@@ -68,6 +68,13 @@ Napi::Value cudaEmulatorSelfTestJs(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// cudaEmulatorCaptureSelfTest() -> { [probe]: string }, the stream-capture probes of cuda_emu/self_test.h
+Napi::Value cudaEmulatorCaptureSelfTestJs(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  for (const auto& [probe, result] : cuda_emu::runCaptureSelfTest()) o.Set(probe, result);
+  return o;
+}
+
 }  // namespace
 
 void registerCudaEmulated(Napi::Env env, Napi::Object exports) {
@@ -78,6 +85,7 @@ void registerCudaEmulated(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaEmulated", emulated);
   exportFunction<cudaEmulatorStatsJs>(env, exports, "cudaEmulatorStats");
   exportFunction<cudaEmulatorSelfTestJs>(env, exports, "cudaEmulatorSelfTest");
+  exportFunction<cudaEmulatorCaptureSelfTestJs>(env, exports, "cudaEmulatorCaptureSelfTest");
 }
 
 }  // namespace prunerl::napi

@@ -53,3 +53,74 @@ describe.skipIf(!selfTest)('cuda emulator semantics', () => {
     expect(r.invalidConfig).toMatch(/^cudaErrorInvalidConfiguration: .*emptyKernel: more than 1024 threads per block/);
   });
 });
+
+// Stream capture and graphs (native/cuda_emu/streams.cpp, graphs.cpp), probed on the runtime calls
+// (capture_self_test.cpp) against CUDA's documented rules: cuda_runtime_api.h (cudaStreamBeginCapture,
+// cudaStreamEndCapture, cudaStreamIsCapturing, cudaThreadExchangeStreamCaptureMode) and the programming guide's
+// prohibited operations. Stream 0 is the per-thread default stream, as in the real build (--default-stream=per-thread).
+const captureTest = native.cudaEmulatorCaptureSelfTest;
+
+describe.skipIf(!captureTest)('cuda emulator stream capture', () => {
+  const c = captureTest!();
+
+  it('records launches on the capturing stream (stream 0 included) with the arguments they had, and replays them', () => {
+    expect(c.beginGlobal).toBe('cudaSuccess');
+    expect([c.statusDuring, c.statusOfStream0During, c.statusAfter]).toEqual(['active', 'active', 'none']);
+    expect(c.valueDuringCapture).toBe('0');
+    expect(c.end).toBe('cudaSuccess');
+    expect(c.valueAfter3Replays).toBe('15'); // 3 × the k = 5 captured, not the 7 set afterwards
+  });
+
+  it('records a graph launched into a capturing stream as one step of the outer graph', () => {
+    expect([c.beginOuter, c.childLaunch, c.endOuter]).toEqual(['cudaSuccess', 'cudaSuccess', 'cudaSuccess']);
+    expect(c.valueBeforeOuterReplay).toBe('15');
+    expect(c.valueAfterOuterReplay).toBe('120');
+  });
+
+  it('records async copies and memsets as pointers: a replay copies what the source holds then', () => {
+    expect([c.memcpyAsync, c.memsetAsync, c.copiesEnd]).toEqual(['cudaSuccess', 'cudaSuccess', 'cudaSuccess']);
+    expect(c.dstBeforeReplay).toBe('0,9');
+    expect(c.dstAfterReplay).toBe('42,0');
+  });
+
+  it('refuses the legacy stream, a second begin and an end without begin', () => {
+    expect(c.beginLegacy).toBe('cudaErrorStreamCaptureUnsupported');
+    expect(c.beginTwice).toBe('cudaErrorIllegalState');
+    expect(c.beginTwiceEnd).toBe('cudaSuccess');
+    expect(c.endWithoutBegin).toBe('cudaErrorIllegalState');
+    expect(c.legacyLaunch).toBe('cudaErrorStreamCaptureImplicit');
+    expect(c.legacyLaunchEnd).toBe('cudaErrorStreamCaptureInvalidated');
+  });
+
+  it('refuses unsafe calls and syncs during a capture, invalidating it until its end', () => {
+    expect(c.malloc).toBe('cudaErrorStreamCaptureUnsupported');
+    expect(c.statusAfterMalloc).toBe('invalidated');
+    expect(c.launchAfterInvalidation).toBe('cudaErrorStreamCaptureInvalidated');
+    expect(c.mallocEnd).toBe('cudaErrorStreamCaptureInvalidated');
+    expect([c.invalidConfig, c.invalidConfigEnd]).toEqual(['cudaErrorInvalidConfiguration', 'cudaErrorStreamCaptureInvalidated']);
+    expect([c.deviceSync, c.deviceSyncEnd]).toEqual(['cudaErrorStreamCaptureUnsupported', 'cudaErrorStreamCaptureInvalidated']);
+    expect(c.otherStreamSync).toBe('cudaSuccess');
+    expect(c.ownStreamSync).toBe('cudaErrorStreamCaptureUnsupported');
+    expect(c.streamSyncEnd).toBe('cudaErrorStreamCaptureInvalidated');
+    expect([c.eventRecord, c.eventRecordEnd]).toEqual(['cudaSuccess', 'cudaSuccess']);
+    expect(c.capturedEventSync).toBe('cudaErrorCapturedEvent');
+  });
+
+  it('applies the capture modes to this thread and to others', () => {
+    expect([c.ownMallocGlobal, c.otherThreadMallocGlobal, c.endGlobal])
+      .toEqual(['cudaErrorStreamCaptureUnsupported', 'cudaErrorStreamCaptureUnsupported', 'cudaErrorStreamCaptureInvalidated']);
+    expect([c.ownMallocThreadLocal, c.otherThreadMallocThreadLocal, c.endThreadLocal])
+      .toEqual(['cudaErrorStreamCaptureUnsupported', 'cudaSuccess', 'cudaErrorStreamCaptureInvalidated']);
+    expect([c.ownMallocRelaxed, c.otherThreadMallocRelaxed, c.endRelaxed]).toEqual(['cudaSuccess', 'cudaSuccess', 'cudaSuccess']);
+    expect(c.otherThreadEndsItsStream0).toBe('cudaErrorIllegalState'); // its own per-thread stream is not capturing
+    expect(c.endOwnStream0).toBe('cudaSuccess');
+    expect(c.otherThreadEndsSharedStream).toBe('cudaErrorStreamCaptureWrongThread');
+    expect(c.endSharedStream).toBe('cudaSuccess');
+  });
+
+  it('reports a kernel that fails during a replay from cudaGraphLaunch, and leaves no stale error', () => {
+    expect(c.failedReplay).toBe('cudaErrorLaunchFailure');
+    expect(c.lastErrorAfterFailedReplay).toBe('cudaSuccess');
+    expect(c.lastErrorAtEnd).toBe('cudaSuccess');
+  });
+});

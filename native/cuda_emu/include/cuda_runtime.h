@@ -3,5 +3,5 @@
 // translation units have native/cuda_emu/include on their include path; nothing here is the real CUDA toolkit's.
 #pragma once
 #include "cuda_emu/runtime_api.h"
+#include "cuda_emu/launch.h"  // before device.h: its standard headers must not see device.h's __noinline__ macro
 #include "cuda_emu/device.h"
-#include "cuda_emu/launch.h"
