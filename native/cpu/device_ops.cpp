@@ -38,6 +38,15 @@ void sgdStepHost(float* p, const float* g, int64_t n, float lr) {
   for (int64_t i = 0; i < n; ++i) p[i] -= lr * g[i];
 }
 
+// optim.h's Adam with the step read through the pointer (host memory here).
+void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, const int64_t* step) {
+  adamStep(p, g, m, v, n, c, *step);
+}
+void adamAtStepReference(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
+                         const int64_t* step) {
+  adamStepReference(p, g, m, v, n, c, *step);
+}
+
 // The entries both tables share: the ops with one CPU implementation (no separate reference).
 DeviceOps sharedEntries(const char* device) {
   DeviceOps o{};
@@ -73,7 +82,7 @@ const DeviceOps& cpuOps() {
     o.spmmInputGrad = spmmInputGrad;
     o.sddmm = sddmm;
     o.spmmBackward = spmmBackward;
-    o.adamStep = adamStep;
+    o.adamStep = adamAtStep;
     o.rmspropStep = rmspropStep;
     o.magnitudePrune = magnitudePrune;
     o.kthSmallestAbs = kthSmallestAbsAll;
@@ -93,7 +102,7 @@ const DeviceOps& cpuReferenceOps() {
     o.spmmInputGrad = spmmInputGradReference;
     o.sddmm = sddmmReference;
     o.spmmBackward = spmmBackwardReference;
-    o.adamStep = adamStepReference;
+    o.adamStep = adamAtStepReference;
     o.rmspropStep = rmspropStepReference;
     o.magnitudePrune = magnitudePruneReference;
     o.kthSmallestAbs = kthSmallestAbsAllReference;

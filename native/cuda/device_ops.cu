@@ -4,6 +4,14 @@
 #include "ops/device_ops.h"
 
 namespace prunerl::cuda {
+namespace {
+
+// cuda_api.h's Adam with the step read through the pointer (this table's memory is the host's).
+void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, const int64_t* step) {
+  adamStep(p, g, m, v, n, c, *step);
+}
+
+}  // namespace
 
 const DeviceOps& deviceOps() {
 #ifdef PRUNERL_CUDA_EMULATED
@@ -37,7 +45,7 @@ const DeviceOps& deviceOps() {
     o.embeddingProductBackward = embeddingProductBackward;
     o.quantileHuberLoss = quantileHuberLoss;
     o.huberLoss = huberLoss;
-    o.adamStep = adamStep;
+    o.adamStep = adamAtStep;
     o.rmspropStep = rmspropStep;
     o.reluForward = reluForward;
     o.reluBackward = reluBackward;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/errors.h"
+#include "model/model_epoch.h"
 
 namespace prunerl {
 namespace {
@@ -107,6 +108,7 @@ void LayerWeights::placeCsr(CsrMatrix structure) {
 }
 
 void LayerWeights::rebuild(const float* w, const uint8_t* mask, RepresentationPolicy policy) {
+  bumpModelEpoch();
   policy_ = policy;
   // Optimizer state goes through the dense layout so it survives a change of representation.
   std::vector<float> denseStates[kStateSlots];
@@ -156,6 +158,7 @@ void LayerWeights::ensureState(int slots) {
   if (slots > kStateSlots)
     throw RangeError("Expected at most " + std::to_string(kStateSlots) + " optimizer state slots but received " +
                      std::to_string(slots));
+  bumpModelEpoch();
   for (int s = 0; s < slots; ++s) state_[s].assignZeros(paramCount());
   for (int s = slots; s < kStateSlots; ++s) state_[s].clear();
   stateSlots_ = slots;
@@ -168,6 +171,7 @@ std::vector<float> LayerWeights::denseState(int slot) const {
 
 void LayerWeights::setDenseState(int slot, const float* dense) {
   if (slot >= stateSlots_) return;
+  bumpModelEpoch();
   std::vector<float> d(dense, dense + size());
   std::vector<uint8_t> mask(static_cast<size_t>(size()));
   copyMask(mask.data());

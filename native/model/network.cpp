@@ -46,7 +46,7 @@ void build(const DeviceOps& ops, Sequential& seq, const std::vector<LayerSpec>& 
 }  // namespace
 
 Network::Network(const std::vector<LayerSpec>& spec, const ActShape& input, uint64_t seed, const DeviceOps& ops)
-    : ops_(ops), root_(input, *ops.memory), hostStaging_(*ops.memory) {
+    : ops_(ops), root_(input, *ops.memory), hostStaging_(*ops.memory), stepOnDevice_(*ops.memory, 1) {
   if (const char* op = missingModelOp(ops))
     throw std::logic_error(std::string("prunerl: a Network was built on device ") + ops.device + ", which lacks " + op);
   build(ops_, root_, spec, "spec");
@@ -89,6 +89,7 @@ void Network::setOptimizer(const OptimizerSpec& spec) {
   optimizer_ = spec;
   hasOptimizer_ = true;
   step_ = 0;
+  bumpModelEpoch();
   const int slots = spec.stateSlots();
   for (WeightLayer* l : weightLayers_) {
     l->weights.ensureState(slots);
@@ -102,14 +103,24 @@ void Network::setOptimizer(const OptimizerSpec& spec) {
 }
 
 void Network::step() {
+  advanceStep();
+  applyStep();
+}
+
+void Network::advanceStep() {
   if (!hasOptimizer_) throw RangeError("Expected setOptimizer() before step() on this network");
   ++step_;
+  stepOnDevice_.upload(&step_);
+}
+
+void Network::applyStep() {
+  const int64_t* step = stepOnDevice_.data();
   for (WeightLayer* l : weightLayers_) {
     LayerWeights& w = l->weights;
-    applyOptimizer(ops_, optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.state(2), w.paramCount(), step_);
+    applyOptimizer(ops_, optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.state(2), w.paramCount(), step);
     w.afterStep();
     applyOptimizer(ops_, optimizer_, l->bias.data(), l->biasGradient.data(), l->biasState[0].data(),
-                   l->biasState[1].data(), l->biasState[2].data(), l->bias.size(), step_);
+                   l->biasState[1].data(), l->biasState[2].data(), l->bias.size(), step);
   }
 }
 
@@ -285,6 +296,7 @@ void Network::setOptimizerState(int64_t step, const std::vector<std::vector<floa
     }
   }
   step_ = step;
+  bumpModelEpoch();
 }
 
 }  // namespace prunerl

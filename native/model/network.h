@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/model_epoch.h"
 #include "model/optimizer.h"
 #include "model/sequential.h"
 #include "model/weight_layer.h"
@@ -43,7 +44,11 @@ class Network {
   int64_t lastBatch() const { return root_.lastBatch(); }
 
   void setOptimizer(const OptimizerSpec& spec);
-  void step();
+  void step();  // advanceStep() then applyStep()
+  // The two halves of step(), for a captured update (a CUDA graph): the count advances on the host and is written to
+  // the device's memory before a replay (advanceStep), the optimizer's kernels read it there (applyStep).
+  void advanceStep();
+  void applyStep();
   bool hasOptimizer() const { return hasOptimizer_; }
   int64_t stepCount() const { return step_; }
 
@@ -76,7 +81,8 @@ class Network {
   OptimizerSpec optimizer_;
   bool hasOptimizer_ = false;
   int64_t step_ = 0;
-  Buffer<float> hostStaging_;  // backwardHost's dInput on a non-host device
+  Buffer<float> hostStaging_;     // backwardHost's dInput on a non-host device
+  Buffer<int64_t> stepOnDevice_;  // step_, where the optimizer's kernels read it
   RepresentationPolicy policy_ = RepresentationPolicy::Auto;
 };
 
