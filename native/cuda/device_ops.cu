@@ -43,6 +43,18 @@ const DeviceOps& deviceOps() {
     o.reluBackward = reluBackward;
     o.magnitudePrune = magnitudePrune;
     o.kthSmallestAbs = kthSmallestAbs;
+    o.duelingQ = duelingQ;
+    o.duelingQBackward = duelingQBackward;
+    o.duelingLogits = duelingLogits;
+    o.duelingLogitsBackward = duelingLogitsBackward;
+    o.c51Probabilities = c51Probabilities;
+    o.c51Expectation = c51Expectation;
+    o.tdTarget = tdTarget;
+    o.c51Project = c51Project;
+    o.tdLoss = tdLoss;
+    o.c51Loss = c51Loss;
+    o.applyMask = applyMask;
+    o.sgdStep = sgdStep;
     return o;
   }();
   return ops;

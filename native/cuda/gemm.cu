@@ -13,6 +13,7 @@
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"
 #include "cuda/gemm_device.h"
+#include "cuda/value_head_device.h"
 
 namespace prunerl::cuda {
 namespace {
@@ -77,12 +78,6 @@ __global__ void __launch_bounds__(kThreads) sgemmTiled(int M, int N, int K, floa
   }
 }
 
-// w[i] = mask[i] ? w[i] : 0, in place.
-__global__ void applyMask(float* __restrict__ w, const uint8_t* __restrict__ mask, int64_t n) {
-  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x)
-    if (mask[i] == 0) w[i] = 0.0f;
-}
-
 int64_t storedElements(bool trans, int64_t rows, int64_t cols, int64_t ld) {
   const int64_t outer = trans ? cols : rows;  // op(X) is [rows, cols]; X itself is [cols, rows] when transposed
   return outer == 0 ? 0 : outer * ld;
@@ -125,8 +120,7 @@ void linearForward(const float* X, const float* W, const uint8_t* mask, int64_t 
   DeviceBuffer<float> x(X, batch * in), w(W, out * in), y(batch * out);
   if (mask != nullptr) {
     DeviceBuffer<uint8_t> m(mask, out * in);
-    applyMask<<<static_cast<unsigned>(std::min<int64_t>((out * in + 255) / 256, 4096)), 256>>>(w.data(), m.data(), out * in);
-    checkLaunch("applyMask");
+    applyMaskDevice(w.data(), m.data(), out * in);  // value_head.cu: w[i] = mask[i] ? w[i] : 0
   }
   GemmArgs g;
   g.transB = true;
