@@ -67,6 +67,10 @@ export interface QuantileHuberLossShape { batch: number; quantiles: number; targ
 
 /** Batch B, quantiles per state N, features D of the IQN embedding product. */
 export interface EmbeddingProductShape { batch: number; quantiles: number; features: number }
+/** The value-head ops' shape (native/ops/value_head.h): atoms for the C51 ops, vMin/vMax where the support is used. */
+export interface ValueHeadShape { batch: number; actions: number; atoms?: number; vMin?: number; vMax?: number }
+/** The C51 support z_j = vMin + j·(vMax − vMin)/(atoms − 1). */
+export interface C51Support { atoms: number; vMin: number; vMax: number }
 
 /** The device tables a Network or Learner can run on (ops/device_ops.h); CUDA ones only where built. */
 export type ModelDevice = 'cpu' | 'cpu-reference' | 'cuda' | 'cuda-emulated';
@@ -167,6 +171,8 @@ export const deviceOpNames = [
   'rmspropStep', 'relu', 'reluBackward', 'mseLoss', 'softmaxCrossEntropy', 'argmaxRows', 'maxRows', 'gatherRows',
   'biasAdd', 'biasGrad', 'maxPool2dForward', 'maxPool2dBackward', 'magnitudePrune', 'kthSmallestAbs',
   'embeddingProduct', 'embeddingProductBackward', 'quantileHuberLoss',
+  'duelingQ', 'duelingQBackward', 'duelingLogits', 'duelingLogitsBackward', 'c51Probabilities', 'c51Expectation',
+  'tdTarget', 'c51Project', 'tdLoss', 'c51Loss', 'applyMask', 'sgdStep',
 ] as const satisfies readonly (keyof NativeAddon)[];
 export type DeviceOpName = (typeof deviceOpNames)[number];
 
@@ -237,6 +243,36 @@ export interface NativeAddon {
                     kappa: number, weights: Float32Array | null, grad: Float32Array, perSample: Float32Array): number;
   quantileHuberLossReference(pred: Float32Array, taus: Float32Array, target: Float32Array, shape: QuantileHuberLossShape,
                              kappa: number, weights: Float32Array | null, grad: Float32Array, perSample: Float32Array): number;
+
+  // the value-based learner's head, target and loss ops (value_head_binding.cpp; native/ops/value_head.h), the
+  // arithmetic of src/agents/q_head.ts, dqn_update.ts and c51_update.ts; new arrays out unless said otherwise
+  /** Q [batch·actions] = V + A_a − mean A from dueling outputs [batch·(actions + 1)] (V first). */
+  duelingQ(out: Float32Array, shape: ValueHeadShape): Float32Array;
+  /** dOut [batch·(actions + 1)] from dQ [batch·actions]: dV = Σ_a dQ_a, dA_j = dQ_j − mean_a dQ_a. */
+  duelingQBackward(dQ: Float32Array, shape: ValueHeadShape): Float32Array;
+  /** C51 logits [batch·actions·atoms] = V_z + A_a,z − mean_a A_a,z from outputs [batch·(actions + 1)·atoms]. */
+  duelingLogits(out: Float32Array, shape: ValueHeadShape & { atoms: number }): Float32Array;
+  duelingLogitsBackward(dLogits: Float32Array, shape: ValueHeadShape & { atoms: number }): Float32Array;
+  /** Softmax over atoms of each of `rows` rows. */
+  c51Probabilities(logits: Float32Array, rows: number, atoms: number): Float32Array;
+  /** Q [rows] = Σ_z p_z·z_z. */
+  c51Expectation(p: Float32Array, rows: number, support: C51Support): Float32Array;
+  /** y_b = r_b + γ_b·(1 − done_b)·next_b. */
+  tdTarget(rewards: Float32Array, discounts: Float32Array, dones: Float32Array, nextValue: Float32Array): Float32Array;
+  /** The categorical projection m [batch·atoms] of pNext [batch·actions·atoms]'s greedy rows onto the support. */
+  c51Project(pNext: Float32Array, greedy: Int32Array, rewards: Float32Array, discounts: Float32Array, dones: Float32Array,
+             shape: Required<ValueHeadShape>): Float32Array;
+  /** DQN's TD loss of taken [batch] against y [batch]: |TD error| per sample, dQ [batch·actions] (the taken action's
+   *  entries only) and the (importance-weighted) mean loss. */
+  tdLoss(taken: Float32Array, y: Float32Array, weights: Float32Array | null, actions: Int32Array, shape: ValueHeadShape,
+         kind: 'huber' | 'mse'): { loss: number; perSample: Float32Array; dQ: Float32Array };
+  /** C51's weighted cross-entropy of the taken actions' logits against m [batch·atoms]; dLogits [batch·actions·atoms]. */
+  c51Loss(logits: Float32Array, m: Float32Array, weights: Float32Array | null, actions: Int32Array,
+          shape: ValueHeadShape & { atoms: number }): { loss: number; perSample: Float32Array; dLogits: Float32Array };
+  /** In place: w[i] = mask[i] ? w[i] : 0. */
+  applyMask(w: Float32Array, mask: Uint8Array): void;
+  /** In place: params[i] −= lr·grads[i] (float). */
+  sgdStep(params: Float32Array, grads: Float32Array, lr: number): void;
 
   // training ops (train_ops_binding.cpp)
   huberLoss(pred: Float32Array, target: Float32Array, delta: number): LossResult;

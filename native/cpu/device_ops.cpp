@@ -6,6 +6,7 @@
 #include "ops/elementwise.h"
 #include "ops/losses.h"
 #include "ops/rows.h"
+#include "ops/value_head.h"
 
 namespace prunerl {
 namespace {
@@ -28,14 +29,6 @@ void maskedLinearForward(const float* X, const float* W, const uint8_t* mask, in
 float kthSmallestAbsAll(const float* values, int64_t n, int64_t k) { return kthSmallestAbs(values, nullptr, n, k); }
 float kthSmallestAbsAllReference(const float* values, int64_t n, int64_t k) {
   return kthSmallestAbsReference(values, nullptr, n, k);
-}
-
-void applyMaskHost(float* w, const uint8_t* mask, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) w[i] = mask[i] ? w[i] : 0.0f;
-}
-
-void sgdStepHost(float* p, const float* g, int64_t n, float lr) {
-  for (int64_t i = 0; i < n; ++i) p[i] -= lr * g[i];
 }
 
 // optim.h's Adam with the step read through the pointer (host memory here).
@@ -67,8 +60,18 @@ DeviceOps sharedEntries(const char* device) {
   o.argmaxRows = argmaxRows;
   o.maxRows = maxRows;
   o.gatherRows = gatherRows;
-  o.applyMask = applyMaskHost;
-  o.sgdStep = sgdStepHost;
+  o.duelingQ = value_head::duelingQ;
+  o.duelingQBackward = value_head::duelingQBackward;
+  o.duelingLogits = value_head::duelingLogits;
+  o.duelingLogitsBackward = value_head::duelingLogitsBackward;
+  o.c51Probabilities = value_head::c51Probabilities;
+  o.c51Expectation = value_head::c51Expectation;
+  o.tdTarget = value_head::tdTarget;
+  o.c51Project = value_head::c51Project;
+  o.tdLoss = value_head::tdLoss;
+  o.c51Loss = value_head::c51Loss;
+  o.applyMask = value_head::applyMask;
+  o.sgdStep = value_head::sgdStep;
   return o;
 }
 

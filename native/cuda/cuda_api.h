@@ -21,6 +21,7 @@
 #include "ops/optim.h"
 #include "ops/pool2d.h"
 #include "ops/quantile_huber.h"
+#include "ops/value_head.h"
 
 namespace prunerl::cuda {
 
@@ -84,12 +85,29 @@ void embeddingProductBackward(const float* dOut, const float* state, const float
 double quantileHuberLoss(const float* pred, const float* taus, const float* target, const float* weights,
                          const QuantileHuberShape& s, double kappa, float* grad, float* perSample);
 
+// value_head.h, host pointers (value_head.cu; loss is a host double here): bit-identical to the CPU (on a GPU the
+// softmax's exp and log are CUDA's).
+void duelingQ(const float* out, const ValueHeadShape& s, float* q);
+void duelingQBackward(const float* dQ, const ValueHeadShape& s, float* dOut);
+void duelingLogits(const float* out, const ValueHeadShape& s, float* logits);
+void duelingLogitsBackward(const float* dLogits, const ValueHeadShape& s, float* dOut);
+void c51Probabilities(const float* logits, int64_t rows, int64_t atoms, float* p);
+void c51Expectation(const float* p, int64_t rows, const ValueHeadShape& s, float* q);
+void tdTarget(const float* rewards, const float* discounts, const float* dones, const float* nextValue, int64_t batch,
+              float* y);
+void c51Project(const float* pNext, const int32_t* greedy, const float* rewards, const float* discounts,
+                const float* dones, const ValueHeadShape& s, float* m);
+void tdLoss(const float* taken, const float* y, const float* weights, const int32_t* actions, const ValueHeadShape& s,
+            TdLossKind kind, float* perSample, float* dQ, double* loss);
+void c51Loss(const float* logits, const float* m, const float* weights, const int32_t* actions, const ValueHeadShape& s,
+             float* dLogits, float* perSample, double* loss);
+void applyMask(float* w, const uint8_t* mask, int64_t n);
+void sgdStep(float* p, const float* g, int64_t n, float lr);
+
 // losses.h / optim.h / elementwise.h, host pointers.
 double huberLoss(const float* pred, const float* target, int64_t n, float delta, float* grad);
 void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
 void rmspropStep(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n, const RmspropConfig& c);
-void sgdStep(float* p, const float* g, int64_t n, float lr);    // p −= lr·g, bit-identical
-void applyMask(float* w, const uint8_t* mask, int64_t n);        // w[i] = mask[i] ? w[i] : 0
 void reluForward(const float* x, int64_t n, float* y);
 void reluBackward(const float* y, const float* dy, int64_t n, float* dx);
 

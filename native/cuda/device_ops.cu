@@ -8,7 +8,7 @@ namespace {
 
 // cuda_api.h's Adam with the step read through the pointer (this table's memory is the host's).
 void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, const int64_t* step) {
-  adamStep(p, g, m, v, n, c, *step);
+  cuda::adamStep(p, g, m, v, n, c, *step);  // qualified: argument-dependent lookup finds prunerl's too
 }
 
 }  // namespace
@@ -51,8 +51,18 @@ const DeviceOps& deviceOps() {
     o.reluBackward = reluBackward;
     o.magnitudePrune = magnitudePrune;
     o.kthSmallestAbs = kthSmallestAbs;
-    o.sgdStep = sgdStep;
+    o.duelingQ = duelingQ;
+    o.duelingQBackward = duelingQBackward;
+    o.duelingLogits = duelingLogits;
+    o.duelingLogitsBackward = duelingLogitsBackward;
+    o.c51Probabilities = c51Probabilities;
+    o.c51Expectation = c51Expectation;
+    o.tdTarget = tdTarget;
+    o.c51Project = c51Project;
+    o.tdLoss = tdLoss;
+    o.c51Loss = c51Loss;
     o.applyMask = applyMask;
+    o.sgdStep = sgdStep;
     return o;
   }();
   return ops;

@@ -13,7 +13,7 @@
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"
 #include "cuda/gemm_device.h"
-#include "cuda/train_ops_device.h"
+#include "cuda/value_head_device.h"
 
 namespace prunerl::cuda {
 namespace {
@@ -120,7 +120,7 @@ void linearForward(const float* X, const float* W, const uint8_t* mask, int64_t 
   DeviceBuffer<float> x(X, batch * in), w(W, out * in), y(batch * out);
   if (mask != nullptr) {
     DeviceBuffer<uint8_t> m(mask, out * in);
-    applyMaskDevice(w.data(), m.data(), out * in);  // train_ops.cu
+    applyMaskDevice(w.data(), m.data(), out * in);  // value_head.cu: w[i] = mask[i] ? w[i] : 0
   }
   GemmArgs g;
   g.transB = true;

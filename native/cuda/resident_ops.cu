@@ -13,6 +13,7 @@
 #include "cuda/prune_device.h"
 #include "cuda/resident_ops.h"
 #include "cuda/train_ops_device.h"
+#include "cuda/value_head_device.h"
 #include "ops/device_ops.h"
 
 namespace prunerl::cuda {
@@ -152,6 +153,16 @@ const DeviceOps& residentOps() {
     o.kthSmallestAbs = kthSmallestAbsResident;
     o.sgdStep = sgdStepDevice;
     o.applyMask = applyMaskDevice;
+    o.duelingQ = duelingQDevice;
+    o.duelingQBackward = duelingQBackwardDevice;
+    o.duelingLogits = duelingLogitsDevice;
+    o.duelingLogitsBackward = duelingLogitsBackwardDevice;
+    o.c51Probabilities = c51ProbabilitiesDevice;
+    o.c51Expectation = c51ExpectationDevice;
+    o.tdTarget = tdTargetDevice;
+    o.c51Project = c51ProjectDevice;
+    o.tdLoss = tdLossDevice;
+    o.c51Loss = c51LossDevice;
     return o;
   }();
   return ops;

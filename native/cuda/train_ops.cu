@@ -64,17 +64,22 @@ __global__ void huberKernel(const float* __restrict__ pred, const float* __restr
 // ---- Adam / RMSprop ------------------------------------------------------------------------------------------
 
 struct AdamScalars {
-  float lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, biasCorrection1, biasCorrection2, eps;
+  float lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps;
 };
 
+// The step is read from device memory (a captured update replays with the count written before the replay); the
+// bias corrections are computed from it as optim.cpp does: in double, rounded once.
 __global__ void adamKernel(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
-                           float* __restrict__ v, int64_t n, AdamScalars s) {
+                           float* __restrict__ v, int64_t n, AdamScalars s, const int64_t* __restrict__ step) {
+  const double t = static_cast<double>(*step);
+  const float biasCorrection1 = static_cast<float>(1.0 - pow(static_cast<double>(s.beta1), t));
+  const float biasCorrection2 = static_cast<float>(1.0 - pow(static_cast<double>(s.beta2), t));
   PRUNERL_GRID_STRIDE(i, n) {
     const float gi = g[i];
     const float mi = __fadd_rn(__fmul_rn(s.beta1, m[i]), __fmul_rn(s.oneMinusBeta1, gi));
     const float vi = __fadd_rn(__fmul_rn(s.beta2, v[i]), __fmul_rn(s.oneMinusBeta2, __fmul_rn(gi, gi)));
     m[i] = mi, v[i] = vi;
-    const float mHat = __fdiv_rn(mi, s.biasCorrection1), vHat = __fdiv_rn(vi, s.biasCorrection2);
+    const float mHat = __fdiv_rn(mi, biasCorrection1), vHat = __fdiv_rn(vi, biasCorrection2);
     const float step = __fmul_rn(s.lr, mHat);
     p[i] = __fsub_rn(p[i], __fdiv_rn(step, __fadd_rn(__fsqrt_rn(vHat), s.eps)));
   }
@@ -108,15 +113,6 @@ __global__ void rmspropKernel(float* __restrict__ p, const float* __restrict__ g
       p[i] = __fsub_rn(p[i], __fdiv_rn(__fmul_rn(s.lr, gi), avg));
     }
   }
-}
-
-__global__ void sgdKernel(float* __restrict__ p, const float* __restrict__ g, int64_t n, float lr) {
-  PRUNERL_GRID_STRIDE(i, n) { p[i] = __fsub_rn(p[i], __fmul_rn(lr, g[i])); }
-}
-
-// A masked layer after its step: pruned weights back to exactly 0 (the CPU's select, so NaN at a kept weight stays).
-__global__ void applyMaskKernel(float* __restrict__ w, const uint8_t* __restrict__ mask, int64_t n) {
-  PRUNERL_GRID_STRIDE(i, n) { w[i] = mask[i] ? w[i] : 0.0f; }
 }
 
 // ---- ReLU ----------------------------------------------------------------------------------------------------
@@ -174,19 +170,12 @@ void checkRmsprop(const float* gradAvg, const float* buf, int64_t n, const Rmspr
 
 }  // namespace
 
-void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step) {
-  checkAdam(c, step);
+void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
+                    const int64_t* step) {
+  checkAdam(c, 1);  // the step itself is on the device: its writer (Network::advanceStep) counts from 1
   if (n == 0) return;
-  const double t = static_cast<double>(step);  // bias corrections in double, rounded once (as optim.cpp)
-  const AdamScalars s{c.lr,
-                      c.beta1,
-                      1.0f - c.beta1,
-                      c.beta2,
-                      1.0f - c.beta2,
-                      static_cast<float>(1.0 - std::pow(static_cast<double>(c.beta1), t)),
-                      static_cast<float>(1.0 - std::pow(static_cast<double>(c.beta2), t)),
-                      c.eps};
-  adamKernel<<<blocksFor(n), kThreads>>>(p, g, m, v, n, s);
+  const AdamScalars s{c.lr, c.beta1, 1.0f - c.beta1, c.beta2, 1.0f - c.beta2, c.eps};
+  adamKernel<<<blocksFor(n), kThreads>>>(p, g, m, v, n, s, step);
   checkLaunch("adamKernel");
 }
 
@@ -198,36 +187,6 @@ void rmspropStepDevice(float* p, const float* g, float* sq, float* gradAvg, floa
   rmspropKernel<<<blocksFor(n), kThreads>>>(p, g, sq, c.centered ? gradAvg : nullptr,
                                             c.momentum > 0.0f ? buf : nullptr, n, s);
   checkLaunch("rmspropKernel");
-}
-
-void sgdStepDevice(float* p, const float* g, int64_t n, float lr) {
-  if (n == 0) return;
-  sgdKernel<<<blocksFor(n), kThreads>>>(p, g, n, lr);
-  checkLaunch("sgdKernel");
-}
-
-void applyMaskDevice(float* w, const uint8_t* mask, int64_t n) {
-  if (n == 0) return;
-  applyMaskKernel<<<blocksFor(n), kThreads>>>(w, mask, n);
-  checkLaunch("applyMaskKernel");
-}
-
-void sgdStep(float* p, const float* g, int64_t n, float lr) {
-  requireDevice();
-  if (n == 0) return;
-  DeviceBuffer<float> dp(p, n);
-  const DeviceBuffer<float> dg(g, n);
-  sgdStepDevice(dp.data(), dg.data(), n, lr);
-  dp.download(p);
-}
-
-void applyMask(float* w, const uint8_t* mask, int64_t n) {
-  requireDevice();
-  if (n == 0) return;
-  DeviceBuffer<float> dw(w, n);
-  const DeviceBuffer<uint8_t> dm(mask, n);
-  applyMaskDevice(dw.data(), dm.data(), n);
-  dw.download(w);
 }
 
 void reluForwardDevice(const float* x, int64_t n, float* y) {
@@ -248,7 +207,8 @@ void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const Ada
   if (n == 0) return;
   DeviceBuffer<float> dp(p, n), dm(m, n), dv(v, n);
   const DeviceBuffer<float> dg(g, n);
-  adamStepDevice(dp.data(), dg.data(), dm.data(), dv.data(), n, c, step);
+  const DeviceBuffer<int64_t> dstep(&step, 1);
+  adamStepDevice(dp.data(), dg.data(), dm.data(), dv.data(), n, c, dstep.data());
   dp.download(p), dm.download(m), dv.download(v);
 }
 

@@ -7,11 +7,11 @@
 
 namespace prunerl::cuda {
 
-void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, int64_t step);
+// step: the 1-based count, in device memory.
+void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
+                    const int64_t* step);
 void rmspropStepDevice(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n,
                        const RmspropConfig& c);
-void sgdStepDevice(float* p, const float* g, int64_t n, float lr);
-void applyMaskDevice(float* w, const uint8_t* mask, int64_t n);
 void reluForwardDevice(const float* x, int64_t n, float* y);
 void reluBackwardDevice(const float* y, const float* dy, int64_t n, float* dx);
 

@@ -41,6 +41,18 @@ const DeviceOpBinding kDeviceOps[] = {
     {"embeddingProduct", guarded<embeddingProductJs>, true},
     {"embeddingProductBackward", guarded<embeddingProductBackwardJs>, true},
     {"quantileHuberLoss", guarded<quantileHuberLossJs>, true},
+    {"duelingQ", guarded<duelingQJs>, false},
+    {"duelingQBackward", guarded<duelingQBackwardJs>, false},
+    {"duelingLogits", guarded<duelingLogitsJs>, false},
+    {"duelingLogitsBackward", guarded<duelingLogitsBackwardJs>, false},
+    {"c51Probabilities", guarded<c51ProbabilitiesJs>, false},
+    {"c51Expectation", guarded<c51ExpectationJs>, false},
+    {"tdTarget", guarded<tdTargetJs>, false},
+    {"c51Project", guarded<c51ProjectJs>, false},
+    {"tdLoss", guarded<tdLossJs>, false},
+    {"c51Loss", guarded<c51LossJs>, false},
+    {"applyMask", guarded<applyMaskJs>, false},
+    {"sgdStep", guarded<sgdStepJs>, false},
 };
 
 // Every table registered so far (static tables, so the pointers stay valid), for modelOpsOn. Guarded: worker threads

@@ -43,6 +43,18 @@ Napi::Value kthSmallestAbsJs(const Napi::CallbackInfo& info);
 Napi::Value embeddingProductJs(const Napi::CallbackInfo& info);          // iqn_binding.cpp
 Napi::Value embeddingProductBackwardJs(const Napi::CallbackInfo& info);
 Napi::Value quantileHuberLossJs(const Napi::CallbackInfo& info);          // iqn_binding.cpp
+Napi::Value duelingQJs(const Napi::CallbackInfo& info);  // value_head_binding.cpp
+Napi::Value duelingQBackwardJs(const Napi::CallbackInfo& info);
+Napi::Value duelingLogitsJs(const Napi::CallbackInfo& info);
+Napi::Value duelingLogitsBackwardJs(const Napi::CallbackInfo& info);
+Napi::Value c51ProbabilitiesJs(const Napi::CallbackInfo& info);
+Napi::Value c51ExpectationJs(const Napi::CallbackInfo& info);
+Napi::Value tdTargetJs(const Napi::CallbackInfo& info);
+Napi::Value c51ProjectJs(const Napi::CallbackInfo& info);
+Napi::Value tdLossJs(const Napi::CallbackInfo& info);
+Napi::Value c51LossJs(const Napi::CallbackInfo& info);
+Napi::Value applyMaskJs(const Napi::CallbackInfo& info);
+Napi::Value sgdStepJs(const Napi::CallbackInfo& info);
 
 // `entry` (a table member), or a RangeError naming the op and the device when that device has no kernel for it
 // (the same kind modelOpsOn throws when a Network needs such an op).

@@ -3,7 +3,7 @@
 // (napi/device_ops_binding.cpp), and native/model (Network, layers, optimizers, the learner) calls every op through
 // the table it was given (chosen once per Network/Learner), so a device is a table of the same contracts, not a
 // second API. Each entry has the semantics of the op header it comes from (gemm.h, csr.h, conv2d.h, pool2d.h,
-// elementwise.h, losses.h, rows.h, optim.h, magnitude_prune.h, embedding_product.h); CUDA's entries take host pointers and copy
+// elementwise.h, losses.h, rows.h, optim.h, magnitude_prune.h, embedding_product.h, value_head.h); CUDA's entries take host pointers and copy
 // (cuda/cuda_api.h). A device without a kernel for an op holds nullptr there: the bindings refuse that op on that
 // device by name (missingOp below), and nothing calls a null entry.
 #pragma once
@@ -21,6 +21,7 @@
 #include "ops/magnitude_prune.h"
 #include "ops/optim.h"
 #include "ops/pool2d.h"
+#include "ops/value_head.h"
 
 namespace prunerl {
 
@@ -76,10 +77,8 @@ struct DeviceOps {
   // quantile_huber.h: IQN's quantile Huber loss; returns the batch loss, overwrites grad [B, N] and perSample [B].
   double (*quantileHuberLoss)(const float* pred, const float* taus, const float* target, const float* weights,
                               const QuantileHuberShape& s, double kappa, float* grad, float* perSample);
-  // w[i] = mask[i] ? w[i] : 0 (a masked layer after its optimizer step); p[i] −= lr·g[i] (plain SGD).
-  void (*applyMask)(float* w, const uint8_t* mask, int64_t n);
-  void (*sgdStep)(float* p, const float* g, int64_t n, float lr);
-  // value_head.h (placeholder until the helper's entries land)
+  // value_head.h: the learner's head, target and loss arithmetic and a step's mask and SGD loops, so a device-resident
+  // learner never leaves the device. `loss` is one double on the op's device.
   void (*duelingQ)(const float* out, const ValueHeadShape& s, float* q);
   void (*duelingQBackward)(const float* dQ, const ValueHeadShape& s, float* dOut);
   void (*duelingLogits)(const float* out, const ValueHeadShape& s, float* logits);
@@ -94,6 +93,8 @@ struct DeviceOps {
                  const ValueHeadShape& s, TdLossKind kind, float* perSample, float* dQ, double* loss);
   void (*c51Loss)(const float* logits, const float* m, const float* weights, const int32_t* actions,
                   const ValueHeadShape& s, float* dLogits, float* perSample, double* loss);
+  void (*applyMask)(float* w, const uint8_t* mask, int64_t n);
+  void (*sgdStep)(float* p, const float* g, int64_t n, float lr);
 };
 
 // The name of the first op a Network or Learner needs that `ops` lacks (a null entry), or nullptr when it has them
@@ -121,6 +122,16 @@ inline const char* missingModelOp(const DeviceOps& ops) {
       {ops.adamStep != nullptr, "adamStep"},
       {ops.rmspropStep != nullptr, "rmspropStep"},
       {ops.magnitudePrune != nullptr, "magnitudePrune"},
+      {ops.duelingQ != nullptr, "duelingQ"},
+      {ops.duelingQBackward != nullptr, "duelingQBackward"},
+      {ops.duelingLogits != nullptr, "duelingLogits"},
+      {ops.duelingLogitsBackward != nullptr, "duelingLogitsBackward"},
+      {ops.c51Probabilities != nullptr, "c51Probabilities"},
+      {ops.c51Expectation != nullptr, "c51Expectation"},
+      {ops.tdTarget != nullptr, "tdTarget"},
+      {ops.c51Project != nullptr, "c51Project"},
+      {ops.tdLoss != nullptr, "tdLoss"},
+      {ops.c51Loss != nullptr, "c51Loss"},
       {ops.applyMask != nullptr, "applyMask"},
       {ops.sgdStep != nullptr, "sgdStep"},
   };
@@ -131,7 +142,7 @@ inline const char* missingModelOp(const DeviceOps& ops) {
 
 // native/cpu/device_ops.cpp: the fast CPU kernels, and the plain references where an op has one. Ops with a single
 // CPU implementation (no separate reference) use it in both tables: linearForward, im2col, col2im, maxPool2d*, relu,
-// biasAdd, biasGrad, addInPlace, the losses and the row reductions.
+// biasAdd, biasGrad, addInPlace, the losses, the row reductions and value_head.h's ops.
 const DeviceOps& cpuOps();
 const DeviceOps& cpuReferenceOps();
 

@@ -16,6 +16,7 @@ import { impalaResNet, minatarNet } from '../../src/nn/architectures.js';
 import { expectClose, relativeError } from '../helpers/compare.js';
 import { trainOnDevice } from '../helpers/device_training.js';
 import { randomFloat32, randomMask, rng, testSeed, type Rng } from '../helpers/random.js';
+import { valueHeadDeviceCases } from './value_head_device_cases.js';
 
 const info = native.cudaDeviceInfo();
 const available = native.cudaAvailable();
@@ -106,6 +107,19 @@ describe('cuda: availability and errors without a device', () => {
         cuda.embeddingProductBackward(f(4), f(2), f(4), { batch: 1, quantiles: 2, features: 2 }, f(2), f(4))],
       ['quantileHuberLoss', () =>
         cuda.quantileHuberLoss(f(2), f(2), f(2), { batch: 1, quantiles: 2, targetQuantiles: 2 }, 1, null, f(2), f(1))],
+      ['duelingQ', () => cuda.duelingQ(f(4), { batch: 1, actions: 3 })],
+      ['duelingQBackward', () => cuda.duelingQBackward(f(3), { batch: 1, actions: 3 })],
+      ['duelingLogits', () => cuda.duelingLogits(f(8), { batch: 1, actions: 3, atoms: 2 })],
+      ['duelingLogitsBackward', () => cuda.duelingLogitsBackward(f(6), { batch: 1, actions: 3, atoms: 2 })],
+      ['c51Probabilities', () => cuda.c51Probabilities(f(4), 2, 2)],
+      ['c51Expectation', () => cuda.c51Expectation(f(4), 2, { atoms: 2, vMin: -1, vMax: 1 })],
+      ['tdTarget', () => cuda.tdTarget(f(2), f(2), f(2), f(2))],
+      ['c51Project', () =>
+        cuda.c51Project(f(4), Int32Array.of(1), f(1), f(1), f(1), { batch: 1, actions: 2, atoms: 2, vMin: -1, vMax: 1 })],
+      ['tdLoss', () => cuda.tdLoss(f(1), f(1), null, Int32Array.of(0), { batch: 1, actions: 2 }, 'huber')],
+      ['c51Loss', () => cuda.c51Loss(f(4), f(2), null, Int32Array.of(1), { batch: 1, actions: 2, atoms: 2 })],
+      ['applyMask', () => cuda.applyMask(f(3), new Uint8Array(3))],
+      ['sgdStep', () => cuda.sgdStep(f(3), f(3), 0.1)],
     ];
     // Ops whose CUDA table entry is null would be refused by name before any device is needed; every op has a
     // kernel now (the refusal itself: network_device.test.ts).
@@ -500,6 +514,10 @@ for (const { name: backend, kernels: cuda } of backends) describe(`${backend} ke
         expect(dev.length).toBe(ref.length);
         ref.forEach((t, i) => expectClose(dev[i], t, Math.max(1e-4, 10 * relativeError(fast[i], t))));
       }, 120_000);
+
+  // The value-based learner's head, target and loss ops (also run by cuda_value_head.test.ts, with the CPU against
+  // the TypeScript references): here too, so the check below sees their kernels launched in this process.
+  valueHeadDeviceCases(cuda, cuda === emulated);
 
   it.skipIf(cuda !== emulated)('launched every __global__ kernel in native/cuda (so each was compared above)', () => {
     const dir = fileURLToPath(new URL('../../native/cuda', import.meta.url));

@@ -205,6 +205,18 @@ describe(`native boundary fuzz (seed ${testSeed})`, () => {
     conv2dBackward: () => [f(18), f(16), f(8), { ...conv }],
     maxPool2dForward: () => [f(18), { batch: 1, height: 3, width: 3, channels: 2, kernel: 2 }],
     maxPool2dBackward: () => [f(8), Int32Array.of(0, 1, 2, 3, 4, 5, 6, 7), 18],
+    duelingQ: () => [f(8), { batch: 2, actions: 3 }],
+    duelingQBackward: () => [f(6), { batch: 2, actions: 3 }],
+    duelingLogits: () => [f(16), { batch: 2, actions: 3, atoms: 2 }],
+    duelingLogitsBackward: () => [f(12), { batch: 2, actions: 3, atoms: 2 }],
+    c51Probabilities: () => [f(6), 2, 3],
+    c51Expectation: () => [f(6), 2, { atoms: 3, vMin: -1, vMax: 1 }],
+    tdTarget: () => [f(2), f(2), f(2), f(2)],
+    c51Project: () => [f(12), Int32Array.of(0, 1), f(2), f(2), f(2), { batch: 2, actions: 2, atoms: 3, vMin: -1, vMax: 1 }],
+    tdLoss: () => [f(2), f(2), f(2), Int32Array.of(0, 1), { batch: 2, actions: 2 }, 'huber'],
+    c51Loss: () => [f(12), f(6), null, Int32Array.of(0, 1), { batch: 2, actions: 2, atoms: 3 }],
+    applyMask: () => [f(6), new Uint8Array(6).fill(1)],
+    sgdStep: () => [f(6), f(6), 0.1],
   };
   for (const name of Object.keys(valid)) {
     const fn = addon[name] as Fn;

@@ -40,14 +40,31 @@ const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').
 // constructors that every device's entries take (a CUDA entry copies the host structure to the device).
 const hostHelpers = new Set(['validateConv2d', 'validatePool2d', 'csrFromDense', 'csrToDense', 'linesByLength']);
 
-/** The free functions ops/*.h declare that a backend defines (its kernel entry points, and the table getters). */
+/** `text` with each namespace nested in prunerl cut out, as [its name, its body], and what is left. */
+function nestedNamespaces(text: string): { outer: string; nested: [string, string][] } {
+  const nested: [string, string][] = [];
+  let outer = text;
+  for (let m; (m = /^namespace (?!prunerl\b)(\w+) \{/m.exec(outer)) !== null;) {
+    let depth = 1, end = m.index + m[0].length;
+    for (; depth > 0 && end < outer.length; end++) depth += outer[end] === '{' ? 1 : outer[end] === '}' ? -1 : 0;
+    nested.push([m[1], outer.slice(m.index + m[0].length, end - 1)]);
+    outer = outer.slice(0, m.index) + outer.slice(end);
+  }
+  return { outer, nested };
+}
+
+/** The free functions ops/*.h declare that a backend defines (its kernel entry points, and the table getters); one
+ *  declared in a nested namespace (ops/value_head.h's value_head::) by its qualified name, the only way to call it. */
 function backendEntryPoints(): string[] {
   const names = new Set<string>();
+  // Column-0 declarations are the free functions (struct members are indented); inline ones are defined in the header.
+  const declared = (text: string) =>
+    [...text.matchAll(/^(?!inline\b|using\b|struct\b|enum\b|namespace\b|#)(?:const\s+)?[A-Za-z][\w:<>]*[&*]?\s+[&*]?(\w+)\(/gm)]
+      .map((m) => m[1]).filter((name) => !hostHelpers.has(name));
   for (const file of sourcesOf('ops')) {
-    const text = withoutComments(readFileSync(join(nativeDir, 'ops', file), 'utf8'));
-    // Column-0 declarations are the free functions (struct members are indented); inline ones are defined in the header.
-    for (const m of text.matchAll(/^(?!inline\b|using\b|struct\b|enum\b|namespace\b|#)(?:const\s+)?[A-Za-z][\w:<>]*[&*]?\s+[&*]?(\w+)\(/gm))
-      if (!hostHelpers.has(m[1])) names.add(m[1]);
+    const { outer, nested } = nestedNamespaces(withoutComments(readFileSync(join(nativeDir, 'ops', file), 'utf8')));
+    for (const name of declared(outer)) names.add(name);
+    for (const [ns, body] of nested) for (const name of declared(body)) names.add(`${ns}::${name}`);
   }
   return [...names].sort();
 }
@@ -109,7 +126,8 @@ describe('native layout (DESIGN.md layers, read from #include lines)', () => {
     const entryPoints = backendEntryPoints();
     // The parse found the entry points the model runs (so an empty or broken parse cannot pass).
     for (const name of ['gemm', 'spmm', 'spmmBackward', 'im2col', 'col2im', 'maxPool2dForward', 'biasAdd', 'addInPlace',
-      'huberLoss', 'softmaxCrossEntropyWeighted', 'argmaxRows', 'adamStep', 'rmspropStep', 'magnitudePrune', 'cpuOps'])
+      'huberLoss', 'softmaxCrossEntropyWeighted', 'argmaxRows', 'adamStep', 'rmspropStep', 'magnitudePrune', 'cpuOps',
+      'value_head::tdLoss', 'value_head::c51Probabilities'])
       expect(entryPoints).toContain(name);
     expect(entryPoints).not.toContain('missingModelOp');  // inline in the header: no backend's code
     expect(directCalls(modelSources(), entryPoints)).toEqual([]);
@@ -122,9 +140,11 @@ describe('native layout (DESIGN.md layers, read from #include lines)', () => {
       ['model/b.cpp', 'void f() { prunerl::biasGrad(dy, 1, 2, db); }'],
       ['model/c.cpp', 'void f() { gemm (g); }'],
       ['model/d.cpp', 'const DeviceOps& o = cpuOps();'],
+      ['model/e.cpp', 'void f() { value_head::tdLoss(a); prunerl::value_head::tdLoss(a); tdLoss(a); ops_.tdLoss(a); }'],
     ];
-    expect(directCalls(sources, entryPoints)).toEqual([
-      'model/b.cpp calls biasGrad directly', 'model/c.cpp calls gemm directly', 'model/d.cpp calls cpuOps directly']);
+    expect(directCalls(sources, [...entryPoints, 'value_head::tdLoss'])).toEqual([
+      'model/b.cpp calls biasGrad directly', 'model/c.cpp calls gemm directly', 'model/d.cpp calls cpuOps directly',
+      'model/e.cpp calls value_head::tdLoss directly']);
   });
 
   it('the checker flags an include across backends and lets an allowed one through', () => {
