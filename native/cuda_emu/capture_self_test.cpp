@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "cuda_emu/device_memory_map.h"
 #include "cuda_emu/include/cuda_runtime.h"
 #include "cuda_emu/self_test.h"
 
@@ -41,6 +42,7 @@ std::string end(cudaGraphExec_t* exec = nullptr, cudaStream_t stream = cudaStrea
 
 void recordAndReplay(CaptureSelfTestResult& r) {
   int value = 0, k = 5;
+  const AsDeviceMemory valueOnDevice(&value, sizeof value);
   r["beginGlobal"] = name(cudaStreamBeginCapture(cudaStreamPerThread, cudaStreamCaptureModeGlobal));
   r["statusDuring"] = status(cudaStreamPerThread);
   r["statusOfStream0During"] = status(nullptr);
@@ -67,6 +69,7 @@ void recordAndReplay(CaptureSelfTestResult& r) {
 
 void asyncCopies(CaptureSelfTestResult& r) {
   int src = 1, dst = 0, zeroed = 9;
+  const AsDeviceMemory zeroedOnDevice(&zeroed, sizeof zeroed);
   cudaStreamBeginCapture(cudaStreamPerThread, cudaStreamCaptureModeGlobal);
   r["memcpyAsync"] = name(cudaMemcpyAsync(&dst, &src, sizeof src, cudaMemcpyDefault, cudaStreamPerThread));
   r["memsetAsync"] = name(cudaMemsetAsync(&zeroed, 0, sizeof zeroed));
@@ -179,6 +182,27 @@ void failedReplay(CaptureSelfTestResult& r) {
 
 }  // namespace
 
+// Host memory where CUDA wants device memory (device_memory_map.h): a kernel's pointer argument, the device side of a
+// copy, a memset. On a GPU these are illegal addresses; the emulator refuses them so a leak fails in CI.
+void hostPointers(CaptureSelfTestResult& r) {
+  int host = 0;
+  addProbe * Launch("addProbe", 1, 1)(&host, 1);
+  r["hostPointerLaunch"] = name(cudaGetLastError());
+  r["hostPointerLaunchRan"] = std::to_string(host);
+  void* device = nullptr;
+  cudaMalloc(&device, sizeof host);
+  r["hostToDeviceIntoHost"] = name(cudaMemcpy(&host, &host, sizeof host, cudaMemcpyHostToDevice));
+  cudaGetLastError();
+  r["hostToDeviceFromDevice"] = name(cudaMemcpy(device, device, sizeof host, cudaMemcpyHostToDevice));
+  cudaGetLastError();
+  r["hostToDeviceProper"] = name(cudaMemcpy(device, &host, sizeof host, cudaMemcpyHostToDevice));
+  r["memsetHost"] = name(cudaMemset(&host, 0, sizeof host));
+  cudaGetLastError();
+  r["freeHost"] = name(cudaFree(&host));
+  cudaGetLastError();
+  cudaFree(device);
+}
+
 CaptureSelfTestResult runCaptureSelfTest() {
   cudaGetLastError();
   CaptureSelfTestResult r;
@@ -187,6 +211,7 @@ CaptureSelfTestResult runCaptureSelfTest() {
   refusals(r);
   threads(r);
   failedReplay(r);
+  hostPointers(r);
   r["lastErrorAtEnd"] = lastError();
   return r;
 }

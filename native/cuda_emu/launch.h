@@ -9,8 +9,10 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
+#include "cuda_emu/device_memory_map.h"
 #include "cuda_emu/runtime_api.h"
 
 namespace prunerl::cuda_emu {
@@ -47,6 +49,15 @@ struct Launch {
   }
 };
 
+// A pointer argument must be null or device memory (device_memory_map.h): a host pointer is an illegal address on a GPU.
+template <typename T>
+bool pointsToDevice(const T& value) {
+  if constexpr (std::is_pointer_v<T>)
+    return value == nullptr || isDeviceMemory(value);
+  else
+    return true;
+}
+
 template <typename... P, typename... A>
 void operator*(void (*kernel)(P...), LaunchWith<A...>&& launch) {
   static_assert(sizeof...(P) == sizeof...(A), "a kernel launched with the wrong number of arguments");
@@ -55,6 +66,12 @@ void operator*(void (*kernel)(P...), LaunchWith<A...>&& launch) {
     std::tuple<P...> parameters;
   };
   auto closure = std::make_shared<Closure>(Closure{kernel, std::tuple<P...>(std::move(launch.arguments))});
+  const bool onDevice = std::apply([](const auto&... p) { return (pointsToDevice(p) && ...); }, closure->parameters);
+  if (!onDevice) {
+    setLastError(cudaErrorInvalidValue,
+                 (std::string(launch.config.name) + ": a pointer argument is not device memory").c_str());
+    return;
+  }
   launchOn(launch.stream, launch.config, [](void* c) {
     Closure& self = *static_cast<Closure*>(c);
     std::apply(self.kernel, std::tuple<P...>(self.parameters));  // each thread its own copy of the parameters

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cuda_emu/runtime_api.h"
+#include "cuda_emu/device_memory_map.h"
 #include "cuda_emu/stream_capture.h"
 
 namespace prunerl::cuda_emu {
@@ -70,16 +71,34 @@ cudaError_t checkSynchronous(const char* call) {
   return checkStreamSync(cudaStreamPerThread, call);
 }
 
+// The side of a copy the direction says is on the device must be device memory, the host side must not be (CUDA
+// would read a host pointer as a device address, or refuse it): device_memory_map.h.
+cudaError_t checkSides(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, const char* call) {
+  if (bytes == 0 || kind == cudaMemcpyDefault) return cudaSuccess;
+  const bool dstDevice = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
+  const bool srcDevice = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
+  if (isDeviceMemory(dst, bytes) != dstDevice)
+    return fail(cudaErrorInvalidValue, (std::string(call) + ": the destination is " + (dstDevice ? "not " : "") +
+                                        "device memory, against the copy's direction").c_str());
+  if (isDeviceMemory(src, bytes) != srcDevice)
+    return fail(cudaErrorInvalidValue, (std::string(call) + ": the source is " + (srcDevice ? "not " : "") +
+                                        "device memory, against the copy's direction").c_str());
+  return cudaSuccess;
+}
+
 cudaError_t copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, const char* call) {
   if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault) return fail(cudaErrorInvalidMemcpyDirection, call);
   if (bytes > 0 && (dst == nullptr || src == nullptr))
     return fail(cudaErrorInvalidValue, (std::string(call) + ": null pointer").c_str());
+  if (const cudaError_t e = checkSides(dst, src, bytes, kind, call); e != cudaSuccess) return e;
   if (bytes > 0) std::memmove(dst, src, bytes);
   return cudaSuccess;
 }
 
 cudaError_t fill(void* ptr, int value, size_t bytes, const char* call) {
   if (bytes > 0 && ptr == nullptr) return fail(cudaErrorInvalidValue, (std::string(call) + ": null pointer").c_str());
+  if (bytes > 0 && !isDeviceMemory(ptr, bytes))
+    return fail(cudaErrorInvalidValue, (std::string(call) + ": not device memory").c_str());
   if (bytes > 0) std::memset(ptr, value, bytes);
   return cudaSuccess;
 }
@@ -96,12 +115,16 @@ cudaError_t cudaMalloc(void** ptr, size_t bytes) {
   if (const cudaError_t e = checkUnsafeCall("cudaMalloc"); e != cudaSuccess) return e;
   const size_t rounded = (bytes + 255) / 256 * 256;
   *ptr = std::aligned_alloc(256, rounded == 0 ? 256 : rounded);
-  return *ptr ? cudaSuccess : fail(cudaErrorMemoryAllocation, "cudaMalloc");
+  if (*ptr == nullptr) return fail(cudaErrorMemoryAllocation, "cudaMalloc");
+  rememberAllocation(*ptr, bytes);
+  return cudaSuccess;
 }
 
 // Refused during a capture, as CUDA's (it would free memory the graph's replays may still use): the memory is kept.
 cudaError_t cudaFree(void* ptr) {
   if (const cudaError_t e = checkUnsafeCall("cudaFree"); e != cudaSuccess) return e;
+  if (ptr != nullptr && !forgetAllocation(ptr))
+    return fail(cudaErrorInvalidValue, "cudaFree: not the start of a live cudaMalloc allocation");
   std::free(ptr);
   return cudaSuccess;
 }

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "cuda_emu/device_memory_map.h"
 #include "cuda_emu/include/cuda_runtime.h"
 
 namespace prunerl::cuda_emu {
@@ -81,15 +82,20 @@ SelfTestResult runSelfTest() {
   r.shuffles.assign(static_cast<size_t>(n * kOut), -1);
   r.barrier.assign(static_cast<size_t>(n), -1);
   r.sharedAtStart.assign(3, 0);
+  const AsDeviceMemory shuffles(r.shuffles.data(), r.shuffles.size() * sizeof(int32_t));
+  const AsDeviceMemory barrier(r.barrier.data(), r.barrier.size() * sizeof(int32_t));
+  const AsDeviceMemory sharedAtStart(r.sharedAtStart.data(), r.sharedAtStart.size() * sizeof(r.sharedAtStart[0]));
   shuffleProbe * Launch("shuffleProbe", 1, n)(n, r.shuffles.data());
   barrierProbe * Launch("barrierProbe", 1, n)(n, r.barrier.data());
   sharedStartProbe * Launch("sharedStartProbe", 3, 32)(r.sharedAtStart.data());
   unsigned long long sum = 0;
   int minimum = 1 << 30;
+  const AsDeviceMemory sumOnDevice(&sum, sizeof sum), minimumOnDevice(&minimum, sizeof minimum);
   atomicProbe * Launch("atomicProbe", 5, 96)(&sum, &minimum);
   r.atomicSum = sum, r.atomicMinimum = minimum;
   cudaGetLastError();
   std::vector<int32_t> scratch(64, 0);
+  const AsDeviceMemory scratchOnDevice(scratch.data(), scratch.size() * sizeof(int32_t));
   deadlockProbe * Launch("deadlockProbe", 1, 64)(scratch.data());
   r.deadlock = lastErrorText();
   exitedLaneProbe * Launch("exitedLaneProbe", 1, 32)(scratch.data());

@@ -83,6 +83,14 @@ describe.skipIf(!captureTest)('cuda emulator stream capture', () => {
     expect(c.dstAfterReplay).toBe('42,0');
   });
 
+  it('refuses host memory where CUDA wants device memory: a kernel argument, a copy\'s device side, a memset, a free', () => {
+    expect(c.hostPointerLaunch).toBe('cudaErrorInvalidValue');
+    expect(c.hostPointerLaunchRan).toBe('0');
+    expect([c.hostToDeviceIntoHost, c.hostToDeviceFromDevice]).toEqual(['cudaErrorInvalidValue', 'cudaErrorInvalidValue']);
+    expect(c.hostToDeviceProper).toBe('cudaSuccess');
+    expect([c.memsetHost, c.freeHost]).toEqual(['cudaErrorInvalidValue', 'cudaErrorInvalidValue']);
+  });
+
   it('refuses the legacy stream, a second begin and an end without begin', () => {
     expect(c.beginLegacy).toBe('cudaErrorStreamCaptureUnsupported');
     expect(c.beginTwice).toBe('cudaErrorIllegalState');
