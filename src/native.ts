@@ -145,6 +145,12 @@ export interface NativeLearner {
    */
   update(obs: Float32Array, nextObs: Float32Array, actions: Int32Array, rewards: Float32Array, discounts: Float32Array,
          dones: Float32Array, weights: Float32Array | null, perSample: Float32Array): number;
+  /**
+   * How the updates ran on a device that records them (the resident CUDA tables: CUDA graphs): captures (run once
+   * directly, then recorded), replays (one graph launch each), and why recording failed ('' if it did not; the
+   * learner then launches op by op). Zeros on the CPU.
+   */
+  graphStats(): { captures: number; replays: number; error: string };
   dispose(): void;
 }
 
@@ -192,7 +198,7 @@ export interface NativeAddon {
    *  kernels). RangeError for a device this addon lacks, or one without a kernel a Network needs (naming the op). */
   Network: new (spec: LayerSpec[], inputShape: number[], seed: number, device?: ModelDevice) => NativeNetwork;
   Learner: new (online: NativeNetwork, target: NativeNetwork,
-                options: { head: LearnerHead; double: boolean; loss: 'huber' | 'mse' }) => NativeLearner;
+                options: { head: LearnerHead; double: boolean; loss: 'huber' | 'mse'; graphs?: boolean }) => NativeLearner;
 
   threadCount(): number;
   simdLevel(): SimdLevel;

@@ -4,11 +4,15 @@
 // Compiled by nvcc into prunerl::cuda and, by the emulator build, into prunerl::cuda_emulated.
 #include <cuda_runtime.h>
 
+#include <atomic>
+#include <memory>
+
 #include "cuda/csr_device.h"
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"
 #include "cuda/gemm_device.h"
+#include "cuda/graph.h"
 #include "cuda/layer_ops_device.h"
 #include "cuda/prune_device.h"
 #include "cuda/resident_ops.h"
@@ -21,17 +25,23 @@ namespace {
 
 // ---- memory ------------------------------------------------------------------------------------------------------
 
+// Bumped by every allocation and free (the scratch's too): a captured graph holds pointers valid only until then.
+std::atomic<uint64_t> memoryEpochCounter{0};
+
 void* allocateDevice(int64_t bytes) {
   if (bytes <= 0) return nullptr;
   void* p = nullptr;
   checkCuda(cudaMalloc(&p, static_cast<size_t>(bytes)), "cudaMalloc");
-  const cudaError_t zeroed = cudaMemset(p, 0, static_cast<size_t>(bytes));
+  ++memoryEpochCounter;
+  const cudaError_t zeroed = cudaMemsetAsync(p, 0, static_cast<size_t>(bytes), cudaStreamPerThread);
   if (zeroed != cudaSuccess) cudaFree(p);
-  checkCuda(zeroed, "cudaMemset");
+  checkCuda(zeroed, "cudaMemsetAsync");
   return p;
 }
 void releaseDevice(void* p) {
-  if (p) cudaFree(p);  // never throws: a failing free after a sticky error was reported by the call that failed
+  if (!p) return;
+  ++memoryEpochCounter;
+  cudaFree(p);  // never throws: a failing free after a sticky error was reported by the call that failed
 }
 void uploadBytes(void* device, const void* host, int64_t bytes) {
   if (bytes > 0) checkCuda(cudaMemcpy(device, host, static_cast<size_t>(bytes), cudaMemcpyHostToDevice), "cudaMemcpy (to device)");
@@ -39,13 +49,26 @@ void uploadBytes(void* device, const void* host, int64_t bytes) {
 void downloadBytes(void* host, const void* device, int64_t bytes) {
   if (bytes > 0) checkCuda(cudaMemcpy(host, device, static_cast<size_t>(bytes), cudaMemcpyDeviceToHost), "cudaMemcpy (to host)");
 }
+// Within the device: asynchronous on this thread's stream, in order with the kernels, and so capturable.
 void copyBytes(void* dst, const void* src, int64_t bytes) {
   if (bytes > 0 && dst != src)
-    checkCuda(cudaMemcpy(dst, src, static_cast<size_t>(bytes), cudaMemcpyDeviceToDevice), "cudaMemcpy (on device)");
+    checkCuda(cudaMemcpyAsync(dst, src, static_cast<size_t>(bytes), cudaMemcpyDeviceToDevice, cudaStreamPerThread),
+              "cudaMemcpyAsync (on device)");
 }
 void zeroBytes(void* p, int64_t bytes) {
-  if (bytes > 0) checkCuda(cudaMemset(p, 0, static_cast<size_t>(bytes)), "cudaMemset");
+  if (bytes > 0) checkCuda(cudaMemsetAsync(p, 0, static_cast<size_t>(bytes), cudaStreamPerThread), "cudaMemsetAsync");
 }
+
+// ---- graphs --------------------------------------------------------------------------------------------------------
+
+void* captureGraph(void (*body)(void*), void* context) {
+  auto graph = std::make_unique<CapturedGraph>();
+  graph->capture([&] { body(context); });
+  return graph.release();
+}
+void replayGraph(void* graph) { static_cast<CapturedGraph*>(graph)->replay(); }
+void releaseGraph(void* graph) { delete static_cast<CapturedGraph*>(graph); }
+uint64_t memoryEpoch() { return memoryEpochCounter.load(); }
 
 // ---- the CSR products on feature-major scratch ------------------------------------------------------------------
 
@@ -54,7 +77,10 @@ void zeroBytes(void* p, int64_t bytes) {
 // stream), so after the first update nothing is allocated.
 float* scratch(int slot, int64_t count) {
   thread_local DeviceBuffer<float> buffers[3];
-  if (buffers[slot].size() < count) buffers[slot] = DeviceBuffer<float>(count);
+  if (buffers[slot].size() < count) {
+    buffers[slot] = DeviceBuffer<float>(count);
+    ++memoryEpochCounter;
+  }
   return buffers[slot].data();
 }
 
@@ -118,6 +144,11 @@ const DeviceMemory& deviceMemory() {
   return memory;
 }
 
+const DeviceGraphs& deviceGraphs() {
+  static const DeviceGraphs graphs{captureGraph, replayGraph, releaseGraph, memoryEpoch};
+  return graphs;
+}
+
 const DeviceOps& residentOps() {
 #ifdef PRUNERL_CUDA_EMULATED
   static const char* const kName = "cuda-emulated";
@@ -130,6 +161,7 @@ const DeviceOps& residentOps() {
     DeviceOps o{};
     o.device = kName;
     o.memory = &deviceMemory();
+    o.graphs = &deviceGraphs();
     o.gemm = gemmDevice;
     o.spmm = spmmResident;
     o.spmmInputGrad = spmmInputGradResident;

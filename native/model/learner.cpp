@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/errors.h"
+#include "model/model_epoch.h"
 
 namespace prunerl {
 
@@ -24,6 +25,17 @@ Learner::Learner(const LearnerOptions& options, const DeviceOps& ops) : options_
   actions_ = Buffer<int32_t>(memory);
   greedy_ = Buffer<int32_t>(memory);
   loss_ = Buffer<double>(memory, 1);
+}
+
+Learner::~Learner() { dropRecording(); }
+
+void Learner::dropRecording() {
+  if (recording_ != nullptr) ops_.graphs->release(recording_);
+  recording_ = nullptr;
+}
+
+Learner::RecordingKey Learner::keyOf(const Network& online, const Network& target, const LearnerBatch& batch) const {
+  return RecordingKey{modelEpoch(), ops_.graphs->memoryEpoch(), &online, &target, batch.batch, batch.weights != nullptr};
 }
 
 void Learner::checkNetworks(const Network& online, const Network& target) const {
@@ -100,10 +112,37 @@ double Learner::update(Network& online, Network& target, const LearnerBatch& bat
                        std::to_string(b) + "] but received " + std::to_string(batch.actions[b]));
   reserve(batch.batch);
   const LearnerBatch placed = place(batch, online.inputShape().size());
-  if (options_.head.kind == QHeadSpec::Kind::C51)
-    c51Update(online, target, placed);
-  else
-    dqnUpdate(online, target, placed);
+  online.advanceStep();  // the count on the host, and where the optimizer's kernels read it
+  if (ops_.graphs == nullptr || !options_.graphs) {
+    run(online, target, placed);
+  } else if (recording_ != nullptr && recordingKey_ == keyOf(online, target, placed)) {
+    ops_.graphs->replay(recording_);
+    ++replays_;
+  } else {
+    // Run it directly (this is the update), then record it for the next ones: recording runs nothing, and by now
+    // everything the update allocates lazily (scratch, activations, library handles) exists.
+    dropRecording();
+    run(online, target, placed);
+    struct Context {
+      Learner* self;
+      Network *online, *target;
+      const LearnerBatch* batch;
+    } context{this, &online, &target, &placed};
+    try {
+      recording_ = ops_.graphs->capture(
+          [](void* c) {
+            auto* x = static_cast<Context*>(c);
+            x->self->run(*x->online, *x->target, *x->batch);
+          },
+          &context);
+      recordingKey_ = keyOf(online, target, placed);
+      ++captures_;
+    } catch (const std::exception& e) {
+      // The update itself ran; from now on this learner launches op by op, and says why (graphError()).
+      options_.graphs = false;
+      graphError_ = e.what();
+    }
+  }
   double loss = 0.0;
   loss_.download(&loss);
   perSample_.download(perSampleHost_.data());
@@ -112,6 +151,13 @@ double Learner::update(Network& online, Network& target, const LearnerBatch& bat
 
 // dqn_update.ts, step for step: the same forwards in the same order (the online forward on s last, so backward
 // sees its activations), the target y_b rounded to float, the Huber/MSE loss with importance weights (tdLoss).
+void Learner::run(Network& online, Network& target, const LearnerBatch& batch) {
+  if (options_.head.kind == QHeadSpec::Kind::C51)
+    c51Update(online, target, batch);
+  else
+    dqnUpdate(online, target, batch);
+}
+
 void Learner::dqnUpdate(Network& online, Network& target, const LearnerBatch& batch) {
   const QHeadSpec& head = options_.head;
   const int64_t B = batch.batch, A = head.actions;
@@ -138,7 +184,7 @@ void Learner::dqnUpdate(Network& online, Network& target, const LearnerBatch& ba
     ops_.duelingQBackward(dQ_.data(), shape(B), dOut_.data());
     online.backward(dOut_.data());
   }
-  online.step();
+  online.applyStep();
 }
 
 // c51_update.ts, step for step: probabilities of s' under the target network, a* from the chooser's expected
@@ -167,7 +213,7 @@ void Learner::c51Update(Network& online, Network& target, const LearnerBatch& ba
   } else {
     online.backward(dLogits_.data());
   }
-  online.step();
+  online.applyStep();
 }
 
 }  // namespace prunerl

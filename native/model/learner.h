@@ -10,6 +10,7 @@
 // back.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/buffer.h"
@@ -25,6 +26,9 @@ struct LearnerOptions {
   QHeadSpec head;
   bool doubleQ = false;         // the online network chooses a*, the target network evaluates it
   TdLoss loss = TdLoss::Huber;  // DQN only; C51 always uses the cross-entropy
+  // Where the device records and replays work (CUDA graphs): the update is run once, recorded, and then replayed
+  // as one launch while nothing it recorded has changed. false: every update launches op by op.
+  bool graphs = true;
 };
 
 // One replay batch on the host, row-major, `batch` samples; weights may be null (uniform replay).
@@ -44,6 +48,9 @@ class Learner {
  public:
   // Every op runs through `ops` (a static device table), the one its networks were built with.
   Learner(const LearnerOptions& options, const DeviceOps& ops);
+  ~Learner();
+  Learner(const Learner&) = delete;
+  Learner& operator=(const Learner&) = delete;
   const LearnerOptions& options() const { return options_; }
 
   // Throws RangeError (before touching either network) when the networks do not fit the head or each other.
@@ -52,6 +59,11 @@ class Learner {
   // (kept in the learner, so an output array that aliases an input cannot change what the update reads).
   double update(Network& online, Network& target, const LearnerBatch& batch);
   const float* perSample() const { return perSampleHost_.data(); }  // host memory
+  // How the updates ran on a device with graphs: recorded (then run directly once), replayed.
+  int64_t captures() const { return captures_; }
+  int64_t replays() const { return replays_; }
+  // Why recording failed (the learner then runs op by op), or empty.
+  const std::string& graphError() const { return graphError_; }
 
  private:
   void reserve(int64_t batch);
@@ -62,8 +74,24 @@ class Learner {
   const float* qValues(const float* out, int64_t batch, Buffer<float>& scratch);
   // C51 logits [batch, actions, atoms]: the outputs themselves, or the dueling combination per atom.
   const float* c51Logits(const float* out, int64_t batch);
+  // The device work of one update (online.advanceStep() has run): what a recording holds.
+  void run(Network& online, Network& target, const LearnerBatch& batch);
   void dqnUpdate(Network& online, Network& target, const LearnerBatch& batch);
   void c51Update(Network& online, Network& target, const LearnerBatch& batch);
+  // What a recording baked in; it replays only while all of it is unchanged.
+  struct RecordingKey {
+    uint64_t modelEpoch = 0, memoryEpoch = 0;
+    const Network* online = nullptr;
+    const Network* target = nullptr;
+    int64_t batch = 0;
+    bool weighted = false;
+    bool operator==(const RecordingKey& o) const {
+      return modelEpoch == o.modelEpoch && memoryEpoch == o.memoryEpoch && online == o.online && target == o.target &&
+             batch == o.batch && weighted == o.weighted;
+    }
+  };
+  RecordingKey keyOf(const Network& online, const Network& target, const LearnerBatch& batch) const;
+  void dropRecording();
 
   LearnerOptions options_;
   const DeviceOps& ops_;
@@ -77,6 +105,10 @@ class Learner {
   Buffer<float> logits_, pNext_, pOnlineNext_, m_, dLogits_;
   Buffer<double> loss_;
   std::vector<float> perSampleHost_;
+  void* recording_ = nullptr;  // ops_.graphs' recording of run(), valid for recordingKey_
+  RecordingKey recordingKey_;
+  int64_t captures_ = 0, replays_ = 0;
+  std::string graphError_;
 };
 
 }  // namespace prunerl

@@ -43,6 +43,7 @@ LearnerOptions parseOptions(const Napi::Value& v) {
   if (loss == "huber") opts.loss = TdLoss::Huber;
   else if (loss == "mse") opts.loss = TdLoss::Mse;
   else throw prunerl::RangeError("Expected one of huber, mse for options.loss but received '" + loss + "'");
+  opts.graphs = boolFieldOr(o, "options", "graphs", true);
   return opts;
 }
 
@@ -54,6 +55,7 @@ class LearnerWrap : public Napi::ObjectWrap<LearnerWrap> {
     Napi::Function cls = DefineClass(env, "Learner",
                                      {
                                          InstanceMethod<&LearnerWrap::guard<&LearnerWrap::update>>("update"),
+                                         InstanceMethod<&LearnerWrap::guard<&LearnerWrap::graphStats>>("graphStats"),
                                          InstanceAccessor<&LearnerWrap::disposed>("disposed"),
                                          InstanceMethod<&LearnerWrap::dispose>("dispose"),
                                      });
@@ -127,6 +129,15 @@ class LearnerWrap : public Napi::ObjectWrap<LearnerWrap> {
     const double loss = learner_->update(*online, *target, batch);
     std::memcpy(perSample.data, learner_->perSample(), static_cast<size_t>(B) * sizeof(float));
     return Napi::Number::New(info.Env(), loss);
+  }
+
+  // { captures, replays, error }: how the updates ran on a device that records them (CUDA graphs); zeros elsewhere.
+  Napi::Value graphStats(const Napi::CallbackInfo& info) {
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("captures", static_cast<double>(learner_->captures()));
+    o.Set("replays", static_cast<double>(learner_->replays()));
+    o.Set("error", learner_->graphError());
+    return o;
   }
 
   Napi::Value disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !learner_); }

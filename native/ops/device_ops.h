@@ -13,6 +13,7 @@
 
 #include "ops/conv2d.h"
 #include "ops/csr.h"
+#include "ops/device_graphs.h"
 #include "ops/device_memory.h"
 #include "ops/embedding_product.h"
 #include "ops/quantile_huber.h"
@@ -30,6 +31,8 @@ struct DeviceOps {
   // Where the entries' pointers point (device_memory.h): host memory for the CPU tables and the copying CUDA tables
   // that kernels.* bind; GPU memory for the device-resident CUDA tables a Network runs on.
   const DeviceMemory* memory = &hostMemory();
+  // Record-and-replay of launches (device_graphs.h): the resident CUDA tables; null elsewhere.
+  const DeviceGraphs* graphs = nullptr;
   // gemm.h, csr.h: the products of a weight layer.
   void (*gemm)(const GemmArgs& g);
   // Y[batch,out] = X·(W ⊙ mask)ᵀ; mask == nullptr: X·Wᵀ
