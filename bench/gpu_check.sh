@@ -4,6 +4,8 @@
 #   2. compute-sanitizer memcheck over those tests, racecheck over the kernels that use shared memory,
 #   3. the kernel benchmarks (bench/cuda.js: SpMM/SDDMM vs our dense GEMM, radix thresholding GB/s),
 #   4. the PyTorch peers (bench/cuda_peers.py: eager DQN update/s, cuBLAS and cuSPARSE products, copy GB/s),
+#   5. the real agent update on the GPU (`prunerl bench train --device cuda --preset minatar-dqn`: device-resident
+#      networks, the update replayed as a CUDA graph) at ×1 dense, ×5 dense, ×5 95%, and ×1 dense with the graph off,
 # each under its own time limit, and writes bench/results/cuda-<gpu>.json; the logs go to bench/results/tmp/gpu-check
 # (and, when $OUT is set, as on the lent device machines, a tarball of them and the JSON are copied there).
 # The addon must already be built with nvcc (sm_90 for Hopper) and the kernel workbench (--CDPRUNERL_WORKBENCH=ON, for
@@ -53,9 +55,20 @@ step memcheck 100 $sanitize --tool memcheck $vitest run $cuda_tests
 step racecheck 120 $sanitize --tool racecheck $vitest run $cuda_tests -t 'magnitudePrune|kthSmallestAbs'
 step bench-kernels 100 node bench/run.js cuda
 step torch-peers 80 python3 bench/cuda_peers.py "$logs/torch-peers.json"
+# train-<width>x-<sparsity>.json: one JSON object each (update/s of the fused native learner), merged below.
+train() {
+  local name=$1
+  shift
+  step "$name" 45 bash -c "node bin/prunerl.js bench train --device cuda --preset minatar-dqn --learner native \
+    --seconds 8 --json $* > $logs/$name.json"
+}
+train train-1x-dense --width 1 --sparsity 0
+train train-5x-dense --width 5 --sparsity 0
+train train-5x-95 --width 5 --sparsity 0.95
+PRUNERL_CUDA_GRAPHS=0 train train-1x-dense-no-graph --width 1 --sparsity 0
 
 steps_json="[$(IFS=,; echo "${steps[*]}")]"
-node bench/gpu_check_merge.js "$steps_json" "$logs/torch-peers.json" "$(head -1 "$logs/gpu.txt")"
+node bench/gpu_check_merge.js "$steps_json" "$logs/torch-peers.json" "$(head -1 "$logs/gpu.txt")" "$logs"
 if [ -n "${OUT:-}" ]; then
   tar -czf "$OUT/gpu-check-logs.tgz" -C "$logs" .
   cp bench/results/cuda-*.json "$OUT"/ 2>/dev/null

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/errors.h"
+#include "cuda/block_sum.h"
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"
@@ -29,13 +30,8 @@ __global__ void mseKernel(const float* __restrict__ pred, const float* __restric
     sum += d * d;
     grad[i] = static_cast<float>(2.0 * d * invN);
   }
-  partial[threadIdx.x] = sum;
-  __syncthreads();
-  for (int stride = kElementThreads / 2; stride > 0; stride /= 2) {
-    if (threadIdx.x < stride) partial[threadIdx.x] += partial[threadIdx.x + stride];
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) blockSums[blockIdx.x] = partial[0];
+  const double blockTotal = blockSum<kElementThreads>(sum, partial);
+  if (threadIdx.x == 0) blockSums[blockIdx.x] = blockTotal;
 }
 
 __global__ void crossEntropyKernel(const float* __restrict__ logits, const float* __restrict__ target,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/errors.h"
+#include "cuda/block_sum.h"
 #include "cuda/cuda_api.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_buffer.h"
@@ -52,13 +53,8 @@ __global__ void huberKernel(const float* __restrict__ pred, const float* __restr
     const double slope = d < -delta ? -delta : (d > delta ? delta : d);
     grad[i] = static_cast<float>(slope * invN);
   }
-  partial[threadIdx.x] = sum;
-  __syncthreads();
-  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
-    if (threadIdx.x < stride) partial[threadIdx.x] += partial[threadIdx.x + stride];
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) blockSums[blockIdx.x] = partial[0];
+  const double blockTotal = blockSum<kThreads>(sum, partial);
+  if (threadIdx.x == 0) blockSums[blockIdx.x] = blockTotal;
 }
 
 // ---- Adam / RMSprop ------------------------------------------------------------------------------------------

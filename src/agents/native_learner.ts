@@ -27,7 +27,8 @@ export class NativeValueLearner {
       ? { kind: head.kind, actions: head.actions, atoms: head.atoms, vMin: head.vMin, vMax: head.vMax, dueling: head.dueling }
       : { kind: head.kind, actions: head.actions };
     this.#native = new native.Learner(nativeNetworkOf(online), nativeNetworkOf(target),
-      { head: nativeHead, double: options.double, loss: options.loss });
+      // PRUNERL_CUDA_GRAPHS=0: launch op by op on a GPU instead of replaying the recorded update (for comparison).
+      { head: nativeHead, double: options.double, loss: options.loss, graphs: process.env.PRUNERL_CUDA_GRAPHS !== '0' });
   }
 
   /** One update of the online network on a replay batch; the same result as dqnUpdate / c51Update. */
