@@ -32,12 +32,14 @@ float kthSmallestAbsAllReference(const float* values, int64_t n, int64_t k) {
 }
 
 // optim.h's Adam with the step read through the pointer (host memory here).
-void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, const int64_t* step) {
-  adamStep(p, g, m, v, n, c, *step);
+// (The CPU kernels compute the corrections from the count themselves, with adamStepState's formula.)
+void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
+                const AdamStepState* step) {
+  adamStep(p, g, m, v, n, c, step->step);
 }
 void adamAtStepReference(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
-                         const int64_t* step) {
-  adamStepReference(p, g, m, v, n, c, *step);
+                         const AdamStepState* step) {
+  adamStepReference(p, g, m, v, n, c, step->step);
 }
 
 // The entries both tables share: the ops with one CPU implementation (no separate reference).

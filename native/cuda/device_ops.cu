@@ -7,8 +7,9 @@ namespace prunerl::cuda {
 namespace {
 
 // cuda_api.h's Adam with the step read through the pointer (this table's memory is the host's).
-void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, const int64_t* step) {
-  cuda::adamStep(p, g, m, v, n, c, *step);  // qualified: argument-dependent lookup finds prunerl's too
+void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
+                const AdamStepState* step) {
+  cuda::adamStep(p, g, m, v, n, c, step->step);  // qualified: argument-dependent lookup finds prunerl's too
 }
 
 }  // namespace

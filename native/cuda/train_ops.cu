@@ -63,13 +63,11 @@ struct AdamScalars {
   float lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps;
 };
 
-// The step is read from device memory (a captured update replays with the count written before the replay); the
-// bias corrections are computed from it as optim.cpp does: in double, rounded once.
+// The bias corrections are read from device memory (a recorded update replays with those the host wrote before the
+// replay); the host computed them as optim.cpp does (optim.h adamStepState), so they are the CPU's bit for bit.
 __global__ void adamKernel(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
-                           float* __restrict__ v, int64_t n, AdamScalars s, const int64_t* __restrict__ step) {
-  const double t = static_cast<double>(*step);
-  const float biasCorrection1 = static_cast<float>(1.0 - pow(static_cast<double>(s.beta1), t));
-  const float biasCorrection2 = static_cast<float>(1.0 - pow(static_cast<double>(s.beta2), t));
+                           float* __restrict__ v, int64_t n, AdamScalars s, const AdamStepState* __restrict__ step) {
+  const float biasCorrection1 = step->biasCorrection1, biasCorrection2 = step->biasCorrection2;
   PRUNERL_GRID_STRIDE(i, n) {
     const float gi = g[i];
     const float mi = __fadd_rn(__fmul_rn(s.beta1, m[i]), __fmul_rn(s.oneMinusBeta1, gi));
@@ -167,7 +165,7 @@ void checkRmsprop(const float* gradAvg, const float* buf, int64_t n, const Rmspr
 }  // namespace
 
 void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
-                    const int64_t* step) {
+                    const AdamStepState* step) {
   checkAdam(c, 1);  // the step itself is on the device: its writer (Network::advanceStep) counts from 1
   if (n == 0) return;
   const AdamScalars s{c.lr, c.beta1, 1.0f - c.beta1, c.beta2, 1.0f - c.beta2, c.eps};
@@ -203,7 +201,8 @@ void adamStep(float* p, const float* g, float* m, float* v, int64_t n, const Ada
   if (n == 0) return;
   DeviceBuffer<float> dp(p, n), dm(m, n), dv(v, n);
   const DeviceBuffer<float> dg(g, n);
-  const DeviceBuffer<int64_t> dstep(&step, 1);
+  const AdamStepState state = adamStepState(c, step);
+  const DeviceBuffer<AdamStepState> dstep(&state, 1);
   adamStepDevice(dp.data(), dg.data(), dm.data(), dv.data(), n, c, dstep.data());
   dp.download(p), dm.download(m), dv.download(v);
 }

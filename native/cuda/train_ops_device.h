@@ -7,9 +7,9 @@
 
 namespace prunerl::cuda {
 
-// step: the 1-based count, in device memory.
+// step: the count and its bias corrections (optim.h adamStepState), in device memory.
 void adamStepDevice(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
-                    const int64_t* step);
+                    const AdamStepState* step);
 void rmspropStepDevice(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n,
                        const RmspropConfig& c);
 void reluForwardDevice(const float* x, int64_t n, float* y);

@@ -39,6 +39,9 @@ class Layer {
   virtual bool isView() const { return false; }
 
   virtual void collectWeightLayers(std::vector<WeightLayer*>& out) {}
+  // A forward of `batch` rows ran on the device without this host code (a replayed update): nested sequences
+  // record it.
+  virtual void noteForward(int64_t batch) {}
   // Activation outputs worth inspecting (ReLU outputs), in order; filled after a forward.
   virtual void collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const {}
 

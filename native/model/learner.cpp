@@ -113,10 +113,26 @@ double Learner::update(Network& online, Network& target, const LearnerBatch& bat
   reserve(batch.batch);
   const LearnerBatch placed = place(batch, online.inputShape().size());
   online.advanceStep();  // the count on the host, and where the optimizer's kernels read it
+  try {
+    runOrReplay(online, target, placed);
+  } catch (...) {
+    online.rewindStep();  // no optimizer step was taken (or it is lost with the device's error)
+    throw;
+  }
+  double loss = 0.0;
+  loss_.download(&loss);
+  perSample_.download(perSampleHost_.data());
+  return loss;
+}
+
+void Learner::runOrReplay(Network& online, Network& target, const LearnerBatch& placed) {
   if (ops_.graphs == nullptr || !options_.graphs) {
     run(online, target, placed);
   } else if (recording_ != nullptr && recordingKey_ == keyOf(online, target, placed)) {
     ops_.graphs->replay(recording_);
+    // What the recorded forwards would have left on the host: both networks last ran on this batch's rows.
+    target.noteForward(placed.batch);
+    online.noteForward(placed.batch);
     ++replays_;
   } else {
     // Run it directly (this is the update), then record it for the next ones: recording runs nothing, and by now
@@ -143,10 +159,6 @@ double Learner::update(Network& online, Network& target, const LearnerBatch& bat
       graphError_ = e.what();
     }
   }
-  double loss = 0.0;
-  loss_.download(&loss);
-  perSample_.download(perSampleHost_.data());
-  return loss;
 }
 
 // dqn_update.ts, step for step: the same forwards in the same order (the online forward on s last, so backward

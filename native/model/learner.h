@@ -74,6 +74,8 @@ class Learner {
   const float* qValues(const float* out, int64_t batch, Buffer<float>& scratch);
   // C51 logits [batch, actions, atoms]: the outputs themselves, or the dueling combination per atom.
   const float* c51Logits(const float* out, int64_t batch);
+  // One update's device work: run directly, replayed from the recording, or run and then recorded.
+  void runOrReplay(Network& online, Network& target, const LearnerBatch& placed);
   // The device work of one update (online.advanceStep() has run): what a recording holds.
   void run(Network& online, Network& target, const LearnerBatch& batch);
   void dqnUpdate(Network& online, Network& target, const LearnerBatch& batch);

@@ -110,11 +110,18 @@ void Network::step() {
 void Network::advanceStep() {
   if (!hasOptimizer_) throw RangeError("Expected setOptimizer() before step() on this network");
   ++step_;
-  stepOnDevice_.upload(&step_);
+  const AdamStepState state = adamStepState(optimizer_.adam, step_);
+  stepOnDevice_.upload(&state);
+}
+
+void Network::rewindStep() {
+  --step_;
+  const AdamStepState state = adamStepState(optimizer_.adam, step_);
+  stepOnDevice_.upload(&state);
 }
 
 void Network::applyStep() {
-  const int64_t* step = stepOnDevice_.data();
+  const AdamStepState* step = stepOnDevice_.data();
   for (WeightLayer* l : weightLayers_) {
     LayerWeights& w = l->weights;
     applyOptimizer(ops_, optimizer_, w.params(), w.grads(), w.state(0), w.state(1), w.state(2), w.paramCount(), step);
@@ -236,7 +243,10 @@ void Network::copyFrom(const Network& other) {
     src.weights.copyDense(w.data());
     src.weights.copyMask(m.data());
     dst.weights.rebuild(w.data(), m.data(), policy_);
-    dst.bias.copyFrom(src.bias);
+    if (other.ops_.memory == ops_.memory)
+      dst.bias.copyFrom(src.bias);
+    else
+      dst.bias.assign(src.bias.toHost());  // another device's memory: through the host, as the weights go
   }
 }
 

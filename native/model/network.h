@@ -49,6 +49,9 @@ class Network {
   // the device's memory before a replay (advanceStep), the optimizer's kernels read it there (applyStep).
   void advanceStep();
   void applyStep();
+  void rewindStep();  // undoes advanceStep() (an update that failed before its optimizer step)
+  // What a forward of `batch` rows leaves on the host (lastBatch()), for an update replayed on the device.
+  void noteForward(int64_t batch) { root_.noteForward(batch); }
   bool hasOptimizer() const { return hasOptimizer_; }
   int64_t stepCount() const { return step_; }
 
@@ -82,7 +85,7 @@ class Network {
   bool hasOptimizer_ = false;
   int64_t step_ = 0;
   Buffer<float> hostStaging_;     // backwardHost's dInput on a non-host device
-  Buffer<int64_t> stepOnDevice_;  // step_, where the optimizer's kernels read it
+  Buffer<AdamStepState> stepOnDevice_;  // step_ and Adam's corrections, where the optimizer's kernels read them
   RepresentationPolicy policy_ = RepresentationPolicy::Auto;
 };
 

@@ -3,7 +3,7 @@
 namespace prunerl {
 
 void applyOptimizer(const DeviceOps& ops, const OptimizerSpec& spec, float* params, const float* grads,
-                    float* state0, float* state1, float* state2, int64_t n, const int64_t* step) {
+                    float* state0, float* state1, float* state2, int64_t n, const AdamStepState* step) {
   if (n == 0) return;
   switch (spec.kind) {
     case OptimizerKind::Adam: ops.adamStep(params, grads, state0, state1, n, spec.adam, step); break;

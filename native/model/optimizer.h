@@ -27,9 +27,9 @@ struct OptimizerSpec {
   }
 };
 
-// One update of n parameters; state0..state2 as stateSlots() says; step (in the device's memory) is the 1-based
-// count after this update.
+// One update of n parameters; state0..state2 as stateSlots() says; step (in the device's memory) is Adam's count
+// after this update with its bias corrections.
 void applyOptimizer(const DeviceOps& ops, const OptimizerSpec& spec, float* params, const float* grads,
-                    float* state0, float* state1, float* state2, int64_t n, const int64_t* step);
+                    float* state0, float* state1, float* state2, int64_t n, const AdamStepState* step);
 
 }  // namespace prunerl

@@ -13,6 +13,7 @@ class ResidualLayer : public Layer {
   void forward(const float* x, int64_t batch, float* y) override;
   void backward(const float* x, const float* y, const float* dy, int64_t batch, float* dx) override;
   void collectWeightLayers(std::vector<WeightLayer*>& out) override { body_.collectWeightLayers(out); }
+  void noteForward(int64_t batch) override { body_.noteForward(batch); }
   void collectActivations(const float* y, int64_t batch, std::vector<std::vector<float>>& out) const override {
     body_.collectActivations(out);
   }

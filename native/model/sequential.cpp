@@ -56,6 +56,11 @@ void Sequential::backward(const float* dy, float* dx, bool dyOnHost) {
   }
 }
 
+void Sequential::noteForward(int64_t batch) {
+  batch_ = batch;
+  for (const auto& l : layers_) l->noteForward(batch);
+}
+
 void Sequential::collectWeightLayers(std::vector<WeightLayer*>& out) const {
   for (const auto& l : layers_) l->collectWeightLayers(out);
 }

@@ -24,6 +24,8 @@ class Sequential {
   // the device's memory, or on the host when dyOnHost.
   void backward(const float* dy, float* dx, bool dyOnHost = false);
   int64_t lastBatch() const { return batch_; }
+  // Sets lastBatch() here and in nested sequences as a forward of `batch` rows would (a replayed update ran it).
+  void noteForward(int64_t batch);
 
   void collectWeightLayers(std::vector<WeightLayer*>& out) const;
   void collectActivations(std::vector<std::vector<float>>& out) const;

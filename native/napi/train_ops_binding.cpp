@@ -231,7 +231,8 @@ AdamCall adamArgs(const Napi::CallbackInfo& info) {
 
 Napi::Value adamStepOp(const Napi::CallbackInfo& info) {
   const AdamCall c = adamArgs(info);
-  opsOf(info).adamStep(c.params.data, c.grads.data, c.m.data, c.v.data, c.params.size, c.config, &c.step);
+  const AdamStepState step = adamStepState(c.config, c.step);
+  opsOf(info).adamStep(c.params.data, c.grads.data, c.m.data, c.v.data, c.params.size, c.config, &step);
   return info.Env().Undefined();
 }
 

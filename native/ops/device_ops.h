@@ -64,9 +64,10 @@ struct DeviceOps {
   void (*maxRows)(const float* q, int64_t rows, int64_t cols, float* out);
   void (*gatherRows)(const float* q, const int32_t* index, int64_t rows, int64_t cols, float* out);
   // optim.h
-  // `step` (the 1-based count after this update) is read from the table's memory, so a captured update (a CUDA graph)
-  // replays with the count the host wrote there before each replay, not the one it had when it was captured.
-  void (*adamStep)(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c, const int64_t* step);
+  // The step (optim.h AdamStepState: the 1-based count after this update and its bias corrections) is read from the
+  // table's memory, so a recorded update (a CUDA graph) replays with what the host wrote there before each replay.
+  void (*adamStep)(float* p, const float* g, float* m, float* v, int64_t n, const AdamConfig& c,
+                   const AdamStepState* step);
   void (*rmspropStep)(float* p, const float* g, float* sq, float* gradAvg, float* buf, int64_t n,
                       const RmspropConfig& c);
   // magnitude_prune.h

@@ -62,7 +62,10 @@ function train(device: ModelDevice, h: (typeof heads)[number], graphs: boolean) 
       if (u === 11) online.forward(new Float32Array(inSize), 1);  // acting between updates: batch 1, same buffers
     }
     const weights = online.params().map((p) => online.getWeight(p.index));
-    return { losses, perSamples, weights, stats: learner.graphStats() };
+    // The host's record of the last forward (the update's batch, also after a replay): activations and backward use it.
+    const activations = online.activations().map((a) => Array.from(a));
+    online.backward(new Float32Array(BATCH * h.outputs).fill(0.5));
+    return { losses, perSamples, weights, activations, stats: learner.graphStats() };
   } finally {
     learner.dispose();
     online.dispose();
@@ -88,6 +91,8 @@ describe.each(devices)('learner on %s: the update recorded once, replayed as a C
       expect(replayed.losses).toEqual(direct.losses);
       expect(replayed.perSamples).toEqual(direct.perSamples);
       expect(replayed.weights).toEqual(direct.weights);
+      expect(replayed.activations[0]!.length).toBe(BATCH * 3 * 3 * 4);
+      expect(replayed.activations).toEqual(direct.activations);
       for (let u = 0; u < UPDATES; u++) expect(Math.abs(replayed.losses[u]! - reference.losses[u]!)).toBeLessThan(1e-4 * (1 + Math.abs(reference.losses[u]!)));
       replayed.weights.forEach((w, i) => expect(relativeError(w, reference.weights[i]!)).toBeLessThan(1e-4));
     });

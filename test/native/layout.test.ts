@@ -38,7 +38,7 @@ const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').
 
 // Declared in ops/ but not kernels of any backend: shape checks of a contract, and the host CsrMatrix structure's
 // constructors that every device's entries take (a CUDA entry copies the host structure to the device).
-const hostHelpers = new Set(['validateConv2d', 'validatePool2d', 'csrFromDense', 'csrToDense', 'linesByLength']);
+const hostHelpers = new Set(['validateConv2d', 'validatePool2d', 'csrFromDense', 'csrToDense', 'linesByLength', 'adamStepState']);
 
 /** `text` with each namespace nested in prunerl cut out, as [its name, its body], and what is left. */
 function nestedNamespaces(text: string): { outer: string; nested: [string, string][] } {

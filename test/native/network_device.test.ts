@@ -53,6 +53,24 @@ describe('Network device tables', () => {
         fast.forEach((t, i) => expectClose(reference[i], t, 1e-5));
       });
 
+  it.runIf(native.cudaEmulated !== undefined)('copyFrom between the CPU and a GPU-resident network copies weights, masks and biases both ways', () => {
+    const cpu = new native.Network(convNet, [7, 7, 2], 3, 'cpu');
+    const gpu = new native.Network(convNet, [7, 7, 2], 4, 'cuda-emulated');
+    try {
+      cpu.pruneLayers(cpu.params().map(() => 0.6));
+      const snapshot = (n: typeof cpu) => n.params().map((p) => [n.getWeight(p.index), n.getMask(p.index), n.getBias(p.index)]);
+      gpu.copyFrom(cpu);
+      expect(snapshot(gpu)).toEqual(snapshot(cpu));
+      gpu.setBias(0, new Float32Array(6).fill(0.25));
+      cpu.copyFrom(gpu);
+      expect(snapshot(cpu)).toEqual(snapshot(gpu));
+      expect(Array.from(cpu.getBias(0))).toEqual(new Array(6).fill(0.25));
+    } finally {
+      cpu.dispose();
+      gpu.dispose();
+    }
+  });
+
   it('a learner refuses networks on different devices', () => {
     const online = new native.Network(mlp, [9], 1, 'cpu');
     const target = new native.Network(mlp, [9], 1, 'cpu-reference');
