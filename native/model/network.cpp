@@ -110,12 +110,15 @@ void Network::step() {
 void Network::advanceStep() {
   if (!hasOptimizer_) throw RangeError("Expected setOptimizer() before step() on this network");
   ++step_;
-  const AdamStepState state = adamStepState(optimizer_.adam, step_);
-  stepOnDevice_.upload(&state);
+  writeStep();
 }
 
 void Network::rewindStep() {
   --step_;
+  writeStep();
+}
+
+void Network::writeStep() {
   const AdamStepState state = adamStepState(optimizer_.adam, step_);
   stepOnDevice_.upload(&state);
 }

@@ -75,6 +75,7 @@ class Network {
   void setOptimizerState(int64_t step, const std::vector<std::vector<float>>& tensors);
 
  private:
+  void writeStep();  // step_ and its Adam corrections to stepOnDevice_
   PruneResult prune(const std::vector<int64_t>& layers, const std::vector<double>& sparsities, PruneScope scope,
                     double globalSparsity);
 

@@ -1,6 +1,5 @@
 #include "model/q_head.h"
 
-
 namespace prunerl {
 
 int64_t QHeadSpec::outputs() const {
