@@ -14,12 +14,14 @@ const devices: ModelDevice[] = [
   ...(native.cudaEmulated ? ['cuda-emulated' as ModelDevice] : []),
 ];
 const BATCH = 11, ACTIONS = 3, UPDATES = 14;
+// Every layer kind a Network has: conv, max-pool, a residual block, flatten, linear.
 const layers = (outputs: number): LayerSpec[] => [
-  { type: 'conv2d', out: 4, kernel: 3 }, { type: 'relu' }, { type: 'flatten' },
-  { type: 'linear', out: 23 }, { type: 'relu' }, { type: 'linear', out: outputs },
+  { type: 'conv2d', out: 4, kernel: 3, padding: 1 }, { type: 'maxpool2d', kernel: 2, stride: 2 },
+  { type: 'residual', body: [{ type: 'relu' }, { type: 'conv2d', out: 4, kernel: 3, padding: 1 }] }, { type: 'relu' },
+  { type: 'flatten' }, { type: 'linear', out: 23 }, { type: 'relu' }, { type: 'linear', out: outputs },
 ];
-const inputShape = [5, 5, 2];
-const inSize = 50;
+const inputShape = [6, 6, 2];
+const inSize = 72;
 
 const heads: { name: string; head: LearnerHead; outputs: number; weighted: boolean; loss: 'huber' | 'mse'; double: boolean }[] = [
   { name: 'Q, Huber, double', head: { kind: 'q', actions: ACTIONS }, outputs: ACTIONS, weighted: false, loss: 'huber', double: true },
@@ -41,7 +43,10 @@ function batch(r: Rng) {
   };
 }
 
-/** UPDATES updates with a target sync at 5 and a prune to 70% at 9; the losses, per-sample losses and weights. */
+/**
+ * UPDATES updates with a target sync at 5, a prune to 70% at 8 (masked layers) and to 95% at 10 (CSR layers); the
+ * losses, per-sample losses and weights.
+ */
 function train(device: ModelDevice, h: (typeof heads)[number], graphs: boolean) {
   const seed = testSeed % 10_000;
   const online: NativeNetwork = new native.Network(layers(h.outputs), inputShape, seed, device);
@@ -58,14 +63,16 @@ function train(device: ModelDevice, h: (typeof heads)[number], graphs: boolean) 
         h.weighted ? b.weights : null, perSample));
       perSamples.push(perSample);
       if (u === 5) target.copyFrom(online);
-      if (u === 9) online.pruneLayers(online.params().map(() => 0.7));
+      if (u === 8) online.pruneLayers(online.params().map(() => 0.7));
+      if (u === 10) online.pruneLayers(online.params().map(() => 0.95));
       if (u === 11) online.forward(new Float32Array(inSize), 1);  // acting between updates: batch 1, same buffers
     }
     const weights = online.params().map((p) => online.getWeight(p.index));
+    const representations = online.params().map((p) => p.representation);
     // The host's record of the last forward (the update's batch, also after a replay): activations and backward use it.
     const activations = online.activations().map((a) => Array.from(a));
     online.backward(new Float32Array(BATCH * h.outputs).fill(0.5));
-    return { losses, perSamples, weights, activations, stats: learner.graphStats() };
+    return { losses, perSamples, weights, representations, activations, stats: learner.graphStats() };
   } finally {
     learner.dispose();
     online.dispose();
@@ -82,7 +89,8 @@ describe.each(devices)('learner on %s: the update recorded once, replayed as a C
       // Recorded at the first update, again after the target sync (copyFrom re-makes the target's layers) and after
       // the prune; replayed otherwise.
       expect(replayed.stats.error).toBe('');
-      expect(replayed.stats.captures).toBeGreaterThanOrEqual(3);
+      expect(replayed.stats.captures).toBeGreaterThanOrEqual(4);
+      expect(replayed.representations).toContain('csr');
       expect(replayed.stats.replays).toBeGreaterThanOrEqual(UPDATES - 2 * replayed.stats.captures);
       expect(replayed.stats.captures + replayed.stats.replays).toBe(UPDATES);
       expect(direct.stats).toEqual({ captures: 0, replays: 0, error: '' });
@@ -91,7 +99,7 @@ describe.each(devices)('learner on %s: the update recorded once, replayed as a C
       expect(replayed.losses).toEqual(direct.losses);
       expect(replayed.perSamples).toEqual(direct.perSamples);
       expect(replayed.weights).toEqual(direct.weights);
-      expect(replayed.activations[0]!.length).toBe(BATCH * 3 * 3 * 4);
+      expect(replayed.activations[0]!.length).toBe(BATCH * 3 * 3 * 4);  // the residual body's ReLU, on 3×3×4
       expect(replayed.activations).toEqual(direct.activations);
       for (let u = 0; u < UPDATES; u++) expect(Math.abs(replayed.losses[u]! - reference.losses[u]!)).toBeLessThan(1e-4 * (1 + Math.abs(reference.losses[u]!)));
       replayed.weights.forEach((w, i) => expect(relativeError(w, reference.weights[i]!)).toBeLessThan(1e-4));
