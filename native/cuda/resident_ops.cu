@@ -100,19 +100,35 @@ void spmmResident(const CsrView& W, const float* X, int64_t batch, float* Y) {
   transposeDevice(yt, W.rows, batch, Y);
 }
 
-// dX = dY·W as the SpMM of Wᵀ's CSR: W's column view, with W's values gathered into its order.
-void spmmInputGradResident(const CsrView& W, const float* dY, int64_t batch, float* dX) {
-  if (batch == 0 || W.cols == 0) return;
+// dY [batch, rows] transposed to feature-major into scratch slot 0, the operand both gradients read.
+float* transposedGradient(const CsrView& W, const float* dY, int64_t batch) {
   float* dyt = scratch(0, W.rows * batch);
+  transposeDevice(dY, batch, W.rows, dyt);
+  return dyt;
+}
+
+// dX = dY·W as the SpMM of Wᵀ's CSR: W's column view, with W's values gathered into its order (scratch slots 1, 2).
+void inputGradFromTransposed(const CsrView& W, const float* dyt, int64_t batch, float* dX) {
   float* dxt = scratch(1, W.cols * batch);
   float* valuesT = scratch(2, W.nnz);
   if (W.nnz > 0) gatherDevice(W.values, W.valueOf, W.nnz, valuesT);
   DeviceCsr t;
   t.rows = static_cast<int>(W.cols), t.cols = static_cast<int>(W.rows), t.nnz = static_cast<int>(W.nnz);
   t.rowPtr = W.colPtr, t.colIdx = W.rowIdx, t.values = valuesT, t.rowOrder = W.colOrder;
-  transposeDevice(dY, batch, W.rows, dyt);
   spmmDevice(t, dyt, static_cast<int>(batch), dxt);
   transposeDevice(dxt, W.cols, batch, dX);
+}
+
+// dValues at W's stored positions (SDDMM), X transposed into scratch slot 1.
+void sddmmFromTransposed(const CsrView& W, const float* dyt, const float* X, int64_t batch, float* dValues) {
+  float* xt = scratch(1, W.cols * batch);
+  transposeDevice(X, batch, W.cols, xt);
+  sddmmDevice(rowView(W), dyt, xt, static_cast<int>(batch), dValues);
+}
+
+void spmmInputGradResident(const CsrView& W, const float* dY, int64_t batch, float* dX) {
+  if (batch == 0 || W.cols == 0) return;
+  inputGradFromTransposed(W, transposedGradient(W, dY, batch), batch, dX);
 }
 
 void sddmmResident(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dValues) {
@@ -121,17 +137,20 @@ void sddmmResident(const CsrView& W, const float* dY, const float* X, int64_t ba
     zeroBytes(dValues, W.nnz * static_cast<int64_t>(sizeof(float)));
     return;
   }
-  float* dyt = scratch(0, W.rows * batch);
-  float* xt = scratch(1, W.cols * batch);
-  transposeDevice(dY, batch, W.rows, dyt);
-  transposeDevice(X, batch, W.cols, xt);
-  sddmmDevice(rowView(W), dyt, xt, static_cast<int>(batch), dValues);
+  sddmmFromTransposed(W, transposedGradient(W, dY, batch), X, batch, dValues);
 }
 
+// Both gradients from one transpose of dY (the two products above would each make their own).
 void spmmBackwardResident(const CsrView& W, const float* dY, const float* X, int64_t batch, float* dX,
                           float* dValues) {
-  spmmInputGradResident(W, dY, batch, dX);
-  sddmmResident(W, dY, X, batch, dValues);
+  if (batch == 0 || W.nnz == 0) {
+    spmmInputGradResident(W, dY, batch, dX);
+    sddmmResident(W, dY, X, batch, dValues);
+    return;
+  }
+  const float* dyt = transposedGradient(W, dY, batch);
+  inputGradFromTransposed(W, dyt, batch, dX);
+  sddmmFromTransposed(W, dyt, X, batch, dValues);
 }
 
 float kthSmallestAbsResident(const float* values, int64_t n, int64_t k) { return kthSmallestAbsDevice(values, n, k); }
@@ -150,16 +169,11 @@ const DeviceGraphs& deviceGraphs() {
 }
 
 const DeviceOps& residentOps() {
-#ifdef PRUNERL_CUDA_EMULATED
-  static const char* const kName = "cuda-emulated";
-#else
-  static const char* const kName = "cuda";
-#endif
   // The entries a Network and a Learner call. Null: the losses of losses.h (the learner's tdLoss / c51Loss reduce on
   // the device instead), linearForward (a Network multiplies through gemm), IQN's ops (IQN stays on the CPU).
   static const DeviceOps ops = [] {
     DeviceOps o{};
-    o.device = kName;
+    o.device = kDeviceName;
     o.memory = &deviceMemory();
     o.graphs = &deviceGraphs();
     o.gemm = gemmDevice;
