@@ -25,6 +25,14 @@
 
 namespace prunerl::cuda {
 
+// The device name of this backend's tables (DeviceOps::device): the same sources build the real backend and, in
+// namespace cuda_emulated, the emulated one.
+#ifdef PRUNERL_CUDA_EMULATED
+inline constexpr const char* kDeviceName = "cuda-emulated";
+#else
+inline constexpr const char* kDeviceName = "cuda";
+#endif
+
 struct DeviceInfo {
   int index = 0;
   std::string name;

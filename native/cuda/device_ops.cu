@@ -15,15 +15,10 @@ void adamAtStep(float* p, const float* g, float* m, float* v, int64_t n, const A
 }  // namespace
 
 const DeviceOps& deviceOps() {
-#ifdef PRUNERL_CUDA_EMULATED
-  static const char* const kName = "cuda-emulated";
-#else
-  static const char* const kName = "cuda";
-#endif
   // Every entry has a kernel; an entry left null would be refused on this device by name (missingModelOp, entryOf).
   static const DeviceOps ops = [] {
     DeviceOps o{};
-    o.device = kName;
+    o.device = kDeviceName;
     o.gemm = gemm;
     o.linearForward = linearForward;
     o.spmm = spmm;
