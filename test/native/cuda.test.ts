@@ -17,6 +17,7 @@ import { expectClose, relativeError } from '../helpers/compare.js';
 import { trainOnDevice } from '../helpers/device_training.js';
 import { randomFloat32, randomMask, rng, testSeed, type Rng } from '../helpers/random.js';
 import { valueHeadDeviceCases } from './value_head_device_cases.js';
+import { thrown } from '../helpers/thrown.js';
 
 const info = native.cudaDeviceInfo();
 const available = native.cudaAvailable();
@@ -36,15 +37,6 @@ if (!available) {
   );
 }
 
-/** The message `fn` throws, for comparing the CPU and CUDA checks of the same bad call. */
-function thrown(fn: () => unknown): { type: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    return { type: (e as Error).constructor.name, message: (e as Error).message };
-  }
-  return { type: 'none', message: '' };
-}
 
 // ---- runs everywhere -----------------------------------------------------------------------------------------------
 

@@ -10,18 +10,11 @@ import { expectClose } from '../helpers/compare.js';
 import { randomFloat32, randomMask, rng, testSeed } from '../helpers/random.js';
 import { valueHeadDeviceCases } from './value_head_device_cases.js';
 import { valueHeadInputs, valueHeadShapes, type C51Shape } from './value_head_inputs.js';
+import { thrown } from '../helpers/thrown.js';
 
 const emulated = native.cudaEmulated;
 const compiled = native.cudaDeviceInfo().compiled;
 
-function thrown(fn: () => unknown): { type: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    return { type: (e as Error).constructor.name, message: (e as Error).message };
-  }
-  return { type: 'none', message: '' };
-}
 
 describe('value-head ops: bad calls', () => {
   const f = (n: number) => new Float32Array(n).fill(0.5);
